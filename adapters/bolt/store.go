@@ -1,0 +1,407 @@
+package bolt
+
+import (
+	"bytes"
+	"context"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"math"
+	"os"
+	"path/filepath"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"go.etcd.io/bbolt"
+	berrors "go.etcd.io/bbolt/errors"
+
+	"github.com/yardtwin/yardtwin/domain/es"
+)
+
+// ErrNotStore is returned by Open when the file is not a yardtwin event store: not a bbolt file, a
+// damaged one, or a bbolt file written by something else.
+var ErrNotStore = errors.New("bolt: not a yardtwin event store")
+
+var _ es.Store = (*Store)(nil)
+
+// Store is the embedded event store: one bbolt file, Dir/events.db. It is safe for concurrent use;
+// appends from many goroutines are committed together (see the package doc). Close it when done.
+type Store struct {
+	db       *bbolt.DB
+	path     string
+	now      func() time.Time
+	maxGroup int
+
+	// reqs carries appends to the writer goroutine, which closes writerDone when reqs is closed and
+	// drained.
+	reqs       chan *request
+	writerDone chan struct{}
+
+	// closeMu is held for reading by every read and by Append while it hands over its request, and
+	// for writing by Close, so that nothing touches the file after it is closed.
+	closeMu  sync.RWMutex
+	closed   bool
+	closedCh chan struct{} // closed by Close, to wake subscriptions
+
+	// heads maps each stream to its version. Open fills it; then only the writer goroutine uses it.
+	heads map[string]uint64
+	// head is the position of the last committed event.
+	head atomic.Uint64
+
+	notifyMu sync.Mutex
+	notify   chan struct{} // closed and replaced after each commit that stored events
+}
+
+// Option changes how Open sets a store up.
+type Option func(*options)
+
+type options struct {
+	lockTimeout time.Duration
+	now         func() time.Time
+	maxGroup    int
+}
+
+// WithLockTimeout sets how long Open waits for another process to release the file (default 2 s).
+func WithLockTimeout(d time.Duration) Option { return func(o *options) { o.lockTimeout = d } }
+
+// WithClock sets the clock that stamps Recorded (default time.Now).
+func WithClock(now func() time.Time) Option { return func(o *options) { o.now = now } }
+
+// WithMaxGroup sets how many events the writer gathers from waiting appends into one transaction
+// (default 20,000). One append is never split, so a group may exceed it by the last append's size.
+func WithMaxGroup(events int) Option { return func(o *options) { o.maxGroup = max(events, 1) } }
+
+// New opens the store that cfg describes. It is Open for fx and cmd.
+func New(cfg Config) (*Store, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	return Open(cfg.withDefaults().Dir)
+}
+
+// Open opens the store kept in dir, creating dir and the file when they do not exist, and loads every
+// stream's version into memory. Only one process at a time can have the file open; Open waits for
+// the lock (WithLockTimeout) and then fails. A file that is not a yardtwin event store gives an error
+// matching ErrNotStore.
+func Open(dir string, opts ...Option) (*Store, error) {
+	o := options{lockTimeout: 2 * time.Second, now: time.Now, maxGroup: 20_000}
+	for _, opt := range opts {
+		opt(&o)
+	}
+	if err := os.MkdirAll(dir, 0o750); err != nil {
+		return nil, fmt.Errorf("bolt: open: %w", err)
+	}
+	path := filepath.Join(dir, FileName)
+	db, err := bbolt.Open(path, 0o600, &bbolt.Options{
+		Timeout: o.lockTimeout,
+		// The free list is rebuilt from the tree on Open instead of being written by every commit;
+		// this changes nothing about the durability of events.
+		NoFreelistSync: true,
+		FreelistType:   bbolt.FreelistMapType,
+	})
+	if err != nil {
+		return nil, openError(path, o.lockTimeout, err)
+	}
+	s := &Store{
+		db:         db,
+		path:       path,
+		now:        o.now,
+		maxGroup:   o.maxGroup,
+		reqs:       make(chan *request, 256),
+		writerDone: make(chan struct{}),
+		closedCh:   make(chan struct{}),
+		heads:      map[string]uint64{},
+		notify:     make(chan struct{}),
+	}
+	if err := s.load(); err != nil {
+		_ = db.Close()
+		return nil, fmt.Errorf("bolt: open %s: %w", path, err)
+	}
+	go s.write()
+	return s, nil
+}
+
+// openError explains why bbolt could not open path.
+func openError(path string, waited time.Duration, err error) error {
+	switch {
+	case errors.Is(err, berrors.ErrTimeout):
+		return fmt.Errorf("bolt: open %s: locked by another process (waited %s): %w", path, waited, err)
+	case errors.Is(err, berrors.ErrInvalid), errors.Is(err, berrors.ErrChecksum), errors.Is(err, berrors.ErrVersionMismatch):
+		return fmt.Errorf("bolt: open %s: %w: %w", path, ErrNotStore, err)
+	default:
+		// bbolt reports some foreign files only as a bad size or a failed read.
+		if fi, statErr := os.Stat(path); statErr == nil && fi.Mode().IsRegular() && fi.Size() > 0 {
+			return fmt.Errorf("bolt: open %s: %w: %w", path, ErrNotStore, err)
+		}
+		return fmt.Errorf("bolt: open %s: %w", path, err)
+	}
+}
+
+// load creates the buckets of a new file, or checks those of an existing one and reads its head and
+// every stream's version.
+func (s *Store) load() error {
+	fresh := false
+	err := s.db.View(func(tx *bbolt.Tx) error {
+		if tx.Bucket(bucketMeta) != nil {
+			return nil
+		}
+		others := 0
+		_ = tx.ForEach(func([]byte, *bbolt.Bucket) error { others++; return nil })
+		if others > 0 {
+			return fmt.Errorf("%w: the file holds %d buckets of another program", ErrNotStore, others)
+		}
+		fresh = true
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	if fresh {
+		err := s.db.Update(func(tx *bbolt.Tx) error {
+			meta, err := tx.CreateBucket(bucketMeta)
+			if err != nil {
+				return err
+			}
+			if err := meta.Put(metaMagic, []byte(magic)); err != nil {
+				return err
+			}
+			if err := meta.Put(metaFormat, []byte{fileFormat}); err != nil {
+				return err
+			}
+			for _, name := range [][]byte{bucketLog, bucketStreams, bucketIDs} {
+				if _, err := tx.CreateBucket(name); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			return fmt.Errorf("create buckets: %w", err)
+		}
+		return nil
+	}
+	return s.db.View(func(tx *bbolt.Tx) error {
+		meta := tx.Bucket(bucketMeta)
+		if string(meta.Get(metaMagic)) != magic {
+			return fmt.Errorf("%w: its meta bucket has no yardtwin mark", ErrNotStore)
+		}
+		switch f := meta.Get(metaFormat); {
+		case len(f) != 1:
+			return fmt.Errorf("%w: its file format is unreadable", ErrNotStore)
+		case f[0] != fileFormat:
+			return fmt.Errorf("file format %d is not one this build reads (%d); use a newer yardtwin", f[0], fileFormat)
+		}
+		for _, name := range [][]byte{bucketLog, bucketStreams, bucketIDs} {
+			if tx.Bucket(name) == nil {
+				return fmt.Errorf("%w: bucket %q is missing", ErrNotStore, name)
+			}
+		}
+		if k, _ := tx.Bucket(bucketLog).Cursor().Last(); k != nil {
+			if len(k) != 8 {
+				return fmt.Errorf("%w: log key of %d bytes", errDamaged, len(k))
+			}
+			s.head.Store(binary.BigEndian.Uint64(k))
+		}
+		return loadHeads(tx.Bucket(bucketStreams), s.heads)
+	})
+}
+
+// loadHeads sets heads[stream] to the last version of every stream in the stream index. It visits
+// two keys per stream, not every event: from a stream's first key it seeks past the stream's last
+// possible key and steps back.
+func loadHeads(b *bbolt.Bucket, heads map[string]uint64) error {
+	c := b.Cursor()
+	for k, _ := c.First(); k != nil; k, _ = c.Next() {
+		stream, _, ok := splitStreamKey(k)
+		if !ok {
+			return fmt.Errorf("%w: stream index key %x", errDamaged, k)
+		}
+		upper := streamKey(string(stream), math.MaxUint64)
+		switch next, _ := c.Seek(upper); {
+		case next == nil:
+			k, _ = c.Last()
+		case !bytes.Equal(next, upper):
+			k, _ = c.Prev()
+		default:
+			k = next
+		}
+		last, version, ok := splitStreamKey(k)
+		if !ok || !bytes.Equal(last, stream) {
+			return fmt.Errorf("%w: stream index key %x", errDamaged, k)
+		}
+		heads[string(stream)] = version
+	}
+	return nil
+}
+
+// Close stops accepting appends, waits for those already handed over to be committed, ends
+// subscriptions with es.ErrClosed and closes the file. Closing twice is harmless.
+func (s *Store) Close() error {
+	s.closeMu.Lock()
+	if s.closed {
+		s.closeMu.Unlock()
+		return nil
+	}
+	s.closed = true
+	close(s.reqs)
+	close(s.closedCh)
+	s.closeMu.Unlock()
+	<-s.writerDone
+	if err := s.db.Close(); err != nil {
+		return fmt.Errorf("bolt: close %s: %w", s.path, err)
+	}
+	return nil
+}
+
+// view runs fn in a read transaction unless the store is closed.
+func (s *Store) view(fn func(tx *bbolt.Tx) error) error {
+	s.closeMu.RLock()
+	defer s.closeMu.RUnlock()
+	if s.closed {
+		return es.ErrClosed
+	}
+	return s.db.View(fn)
+}
+
+// checkCtxEvery is how many events a long read decodes between looks at its context.
+const checkCtxEvery = 1 << 14
+
+// ReadStream returns the stream's events with version ≥ from (0 reads from 1), oldest first; a
+// missing stream is empty.
+func (s *Store) ReadStream(ctx context.Context, stream string, from uint64) ([]es.Envelope, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("bolt: read %s@%d: %w", stream, from, err)
+	}
+	prefix := streamPrefix(stream)
+	var out []es.Envelope
+	err := s.view(func(tx *bbolt.Tx) error {
+		log := tx.Bucket(bucketLog)
+		c := tx.Bucket(bucketStreams).Cursor()
+		var d decoder
+		for k, v := c.Seek(streamKey(stream, max(from, 1))); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
+			if len(k) != len(prefix)+8 || len(v) != 8 {
+				return fmt.Errorf("%w: stream index entry %x", errDamaged, k)
+			}
+			if len(out)%checkCtxEvery == checkCtxEvery-1 {
+				if err := ctx.Err(); err != nil {
+					return err
+				}
+			}
+			pos := binary.BigEndian.Uint64(v)
+			rec := log.Get(v)
+			if rec == nil {
+				return fmt.Errorf("%w: stream index points at missing position %d", errDamaged, pos)
+			}
+			e, err := d.decode(pos, rec, stream)
+			if err != nil {
+				return err
+			}
+			out = append(out, e)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("bolt: read %s@%d: %w", stream, from, err)
+	}
+	return out, nil
+}
+
+// ReadAll returns up to limit events with position ≥ from (0 reads from 1), in log order. A limit
+// of 0 or less returns nothing.
+func (s *Store) ReadAll(ctx context.Context, from uint64, limit int) ([]es.Envelope, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("bolt: read all from %d: %w", from, err)
+	}
+	from = max(from, 1) // positions count from 1
+	var out []es.Envelope
+	err := s.view(func(tx *bbolt.Tx) error {
+		head := s.head.Load()
+		if limit <= 0 || from > head {
+			return nil
+		}
+		out = make([]es.Envelope, 0, min(uint64(limit), head-from+1))
+		c := tx.Bucket(bucketLog).Cursor()
+		var d decoder
+		for k, v := c.Seek(logKey(from)); k != nil && len(out) < limit; k, v = c.Next() {
+			if len(k) != 8 {
+				return fmt.Errorf("%w: log key %x", errDamaged, k)
+			}
+			if len(out)%checkCtxEvery == checkCtxEvery-1 {
+				if err := ctx.Err(); err != nil {
+					return err
+				}
+			}
+			e, err := d.decode(binary.BigEndian.Uint64(k), v, "")
+			if err != nil {
+				return err
+			}
+			out = append(out, e)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("bolt: read all from %d: %w", from, err)
+	}
+	return out, nil
+}
+
+// Head returns the position of the last stored event, 0 for an empty store.
+func (s *Store) Head(ctx context.Context) (uint64, error) {
+	s.closeMu.RLock()
+	defer s.closeMu.RUnlock()
+	if s.closed {
+		return 0, fmt.Errorf("bolt: head: %w", es.ErrClosed)
+	}
+	return s.head.Load(), nil
+}
+
+// subscribePage is how many events a subscription reads and hands over at a time.
+const subscribePage = 1000
+
+// Subscribe calls handle with every event from position from onwards (0 starts at 1), in log order
+// and in batches of up to 1,000 events, first catching up and then following new appends, until
+// ctx ends, handle fails or the store closes. It returns ctx's error, handle's or es.ErrClosed,
+// wrapped. handle must not keep batch beyond the call's scope unless it copies the slice; the
+// envelopes themselves are its own.
+func (s *Store) Subscribe(ctx context.Context, from uint64, handle func(ctx context.Context, batch []es.Envelope) error) error {
+	from = max(from, 1)
+	for {
+		// Take the notification channel before reading, so that a commit landing between the read
+		// and the wait still wakes us.
+		changed := s.changed()
+		batch, err := s.ReadAll(ctx, from, subscribePage)
+		if err != nil {
+			return fmt.Errorf("bolt: subscribe at %d: %w", from, err)
+		}
+		if len(batch) > 0 {
+			if err := handle(ctx, batch); err != nil {
+				return fmt.Errorf("bolt: subscribe at %d: handle: %w", from, err)
+			}
+			from = batch[len(batch)-1].Position + 1
+			continue
+		}
+		select {
+		case <-changed:
+		case <-ctx.Done():
+			return fmt.Errorf("bolt: subscribe at %d: %w", from, ctx.Err())
+		case <-s.closedCh:
+			return fmt.Errorf("bolt: subscribe at %d: %w", from, es.ErrClosed)
+		}
+	}
+}
+
+// changed returns a channel that is closed by the next commit that stores events.
+func (s *Store) changed() <-chan struct{} {
+	s.notifyMu.Lock()
+	defer s.notifyMu.Unlock()
+	return s.notify
+}
+
+// broadcast wakes everyone waiting on changed.
+func (s *Store) broadcast() {
+	s.notifyMu.Lock()
+	close(s.notify)
+	s.notify = make(chan struct{})
+	s.notifyMu.Unlock()
+}

@@ -1,0 +1,217 @@
+// Package httpapi serves the twin over HTTP: event ingestion for integrators, yard queries and GeoJSON
+// for planners, and the web UI. It depends on small interfaces declared here, not on the adapters and
+// read models behind them.
+package httpapi
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/yardtwin/yardtwin/adapters/ingest"
+	"github.com/yardtwin/yardtwin/domain/contract"
+	"github.com/yardtwin/yardtwin/domain/iso6346"
+	"github.com/yardtwin/yardtwin/domain/yard"
+	"github.com/yardtwin/yardtwin/projections/yardmap"
+)
+
+// Submitter takes a batch of raw events and answers once they are stored or refused.
+type Submitter interface {
+	Submit(ctx context.Context, key string, events []json.RawMessage) (ingest.Receipt, error)
+}
+
+// YardView is the read model the API answers from.
+type YardView interface {
+	Summary() yardmap.Summary
+	Container(id iso6346.ContainerID) (yardmap.Location, bool)
+	Machines() []yardmap.Machine
+	Visits() []yardmap.Visit
+	Anomalies() []yardmap.Anomaly
+	Layout() *yard.Layout
+}
+
+// Progress says how far the store and the projections are.
+type Progress interface {
+	Head(ctx context.Context) (uint64, error) // last stored position
+	Projected() uint64                        // last position every projection has folded
+}
+
+// Config tunes the server.
+type Config struct {
+	// MaxBody is the largest request body accepted, in bytes; 0 means 32 MiB.
+	MaxBody int64
+	// SubmitTimeout bounds how long a POST waits for its events to be stored; 0 means 30 s.
+	SubmitTimeout time.Duration
+}
+
+// Deps is what the server answers from.
+type Deps struct {
+	Submit   Submitter
+	Yard     YardView
+	Progress Progress
+	Stats    func() ingest.Stats
+	// LayoutGeoJSON is the terminal layout file as loaded (WGS84), served as is.
+	LayoutGeoJSON []byte
+	// Web serves the UI at /; nil serves no UI.
+	Web http.Handler
+	Log *slog.Logger
+}
+
+// Server is the HTTP API.
+type Server struct {
+	Deps
+	cfg Config
+	mux *http.ServeMux
+}
+
+// New returns the API.
+func New(cfg Config, d Deps) *Server {
+	if cfg.MaxBody == 0 {
+		cfg.MaxBody = 32 << 20
+	}
+	if cfg.SubmitTimeout == 0 {
+		cfg.SubmitTimeout = 30 * time.Second
+	}
+	s := &Server{Deps: d, cfg: cfg, mux: http.NewServeMux()}
+	s.routes()
+	return s
+}
+
+func (s *Server) routes() {
+	s.mux.HandleFunc("GET /healthz", s.health)
+	s.mux.HandleFunc("POST /api/v1/events", s.postEvents)
+	s.mux.HandleFunc("GET /api/v1/yard", s.getYard)
+	s.mux.HandleFunc("GET /api/v1/yard.geojson", s.getYardGeoJSON)
+	s.mux.HandleFunc("GET /api/v1/layout.geojson", s.getLayoutGeoJSON)
+	s.mux.HandleFunc("GET /api/v1/containers/{id}", s.getContainer)
+	s.mux.HandleFunc("GET /api/v1/equipment", s.getEquipment)
+	s.mux.HandleFunc("GET /api/v1/vessels", s.getVessels)
+	s.mux.HandleFunc("GET /api/v1/anomalies", s.getAnomalies)
+	s.mux.HandleFunc("GET /api/v1/ingest", s.getIngest)
+	if s.Web != nil {
+		s.mux.Handle("GET /", s.Web)
+	}
+}
+
+// ServeHTTP implements http.Handler.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.mux.ServeHTTP(w, r) }
+
+// errorBody is every error answer: what went wrong, in a sentence.
+type errorBody struct {
+	Error string `json:"error"`
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	_ = enc.Encode(v) // the client went away; nothing to do
+}
+
+func writeError(w http.ResponseWriter, status int, format string, args ...any) {
+	writeJSON(w, status, errorBody{Error: fmt.Sprintf(format, args...)})
+}
+
+func (s *Server) health(w http.ResponseWriter, r *http.Request) {
+	head, err := s.Progress.Head(r.Context())
+	if err != nil {
+		writeError(w, http.StatusServiceUnavailable, "store: %v", err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"status": "ok", "stored": head, "projected": s.Progress.Projected()})
+}
+
+// submitAnswer is the body of a POST /api/v1/events answer.
+type submitAnswer struct {
+	Accepted   bool            `json:"accepted"`
+	Stored     int             `json:"stored"`
+	Duplicates int             `json:"duplicates"`
+	Invalid    int             `json:"invalid"`
+	Results    []ingest.Result `json:"results"`
+}
+
+func (s *Server) postEvents(w http.ResponseWriter, r *http.Request) {
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, s.cfg.MaxBody))
+	var tooBig *http.MaxBytesError
+	if errors.As(err, &tooBig) {
+		writeError(w, http.StatusRequestEntityTooLarge, "body larger than %d bytes: split the batch", tooBig.Limit)
+		return
+	}
+	if err != nil {
+		writeError(w, http.StatusBadRequest, "read body: %v", err)
+		return
+	}
+	events, err := contract.SplitBatch(body)
+	if err != nil {
+		writeError(w, http.StatusBadRequest, "%v", err)
+		return
+	}
+	ctx, cancel := context.WithTimeout(r.Context(), s.cfg.SubmitTimeout)
+	defer cancel()
+	rc, err := s.Submit.Submit(ctx, "", events)
+	if err != nil {
+		writeError(w, http.StatusServiceUnavailable, "events not stored, send them again: %v", err)
+		return
+	}
+	if rc.Err != nil {
+		s.Log.Error("store failed", "events", len(events), "err", rc.Err)
+		writeError(w, http.StatusServiceUnavailable, "events not stored, send them again: %v", rc.Err)
+		return
+	}
+	ans := submitAnswer{Accepted: !rc.Rejected, Results: rc.Results}
+	for _, res := range rc.Results {
+		switch res.Status {
+		case ingest.StatusStored:
+			ans.Stored++
+		case ingest.StatusDuplicate:
+			ans.Duplicates++
+		case ingest.StatusInvalid:
+			ans.Invalid++
+		}
+	}
+	if rc.Rejected {
+		writeJSON(w, http.StatusBadRequest, ans)
+		return
+	}
+	writeJSON(w, http.StatusAccepted, ans)
+}
+
+func (s *Server) getYard(w http.ResponseWriter, r *http.Request) {
+	writeJSON(w, http.StatusOK, s.Yard.Summary())
+}
+
+func (s *Server) getContainer(w http.ResponseWriter, r *http.Request) {
+	id, err := iso6346.ParseContainerID(r.PathValue("id"))
+	if err != nil {
+		writeError(w, http.StatusBadRequest, "container: %v", err)
+		return
+	}
+	loc, ok := s.Yard.Container(id)
+	if !ok {
+		writeError(w, http.StatusNotFound, "container %s is not known to the twin", id)
+		return
+	}
+	writeJSON(w, http.StatusOK, loc)
+}
+
+func (s *Server) getEquipment(w http.ResponseWriter, r *http.Request) {
+	writeJSON(w, http.StatusOK, map[string]any{"equipment": s.Yard.Machines()})
+}
+
+func (s *Server) getVessels(w http.ResponseWriter, r *http.Request) {
+	writeJSON(w, http.StatusOK, map[string]any{"vessels": s.Yard.Visits()})
+}
+
+func (s *Server) getAnomalies(w http.ResponseWriter, r *http.Request) {
+	writeJSON(w, http.StatusOK, map[string]any{"anomalies": s.Yard.Anomalies()})
+}
+
+func (s *Server) getIngest(w http.ResponseWriter, r *http.Request) {
+	writeJSON(w, http.StatusOK, s.Stats())
+}

@@ -1,0 +1,68 @@
+package ingest
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"hash/fnv"
+	"strconv"
+	"sync/atomic"
+
+	"github.com/ThreeDotsLabs/watermill"
+	"github.com/ThreeDotsLabs/watermill/message"
+
+	"github.com/yardtwin/yardtwin/domain/contract"
+)
+
+// Topic is the bus topic in-process senders publish to; Lanes topics "<Topic>.<n>" share the load the
+// way Kafka partitions do, each with its own handler, so that checking runs on every core.
+const Topic = "yard.events.local"
+
+// LaneTopics names the n in-process topics.
+func LaneTopics(n int) []string {
+	out := make([]string, n)
+	for i := range out {
+		out[i] = Topic + "." + strconv.Itoa(i)
+	}
+	return out
+}
+
+// Gateway submits batches to the bus and waits for their receipts.
+type Gateway struct {
+	pub     message.Publisher
+	replies *Replies
+	topics  []string
+	next    atomic.Uint64
+}
+
+// NewGateway returns a gateway publishing to pub over lanes topics.
+func NewGateway(pub message.Publisher, replies *Replies, lanes int) *Gateway {
+	return &Gateway{pub: pub, replies: replies, topics: LaneTopics(lanes)}
+}
+
+// Submit sends events as one batch and waits until it is stored or refused. key, when not empty,
+// picks the lane, so that batches with the same key are handled in the order submitted; with an
+// empty key lanes are taken in turn.
+func (g *Gateway) Submit(ctx context.Context, key string, events []json.RawMessage) (Receipt, error) {
+	msg := message.NewMessage(watermill.NewUUID(), contract.JoinBatch(events))
+	receipt, done := g.replies.expect(msg.UUID)
+	defer done()
+	if err := g.pub.Publish(g.lane(key), msg); err != nil {
+		return Receipt{}, fmt.Errorf("publish batch of %d: %w", len(events), err)
+	}
+	select {
+	case rc := <-receipt:
+		return rc, nil
+	case <-ctx.Done():
+		return Receipt{}, fmt.Errorf("wait for batch of %d: %w", len(events), ctx.Err())
+	}
+}
+
+func (g *Gateway) lane(key string) string {
+	if key == "" {
+		return g.topics[g.next.Add(1)%uint64(len(g.topics))]
+	}
+	h := fnv.New32a()
+	h.Write([]byte(key))
+	return g.topics[h.Sum32()%uint32(len(g.topics))]
+}

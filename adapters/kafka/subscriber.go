@@ -1,0 +1,372 @@
+package kafka
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"sync"
+	"time"
+
+	"github.com/ThreeDotsLabs/watermill"
+	"github.com/ThreeDotsLabs/watermill/message"
+	kafkago "github.com/segmentio/kafka-go"
+)
+
+// ErrSubscriberClosed is returned by Subscribe after Close.
+var ErrSubscriberClosed = errors.New("kafka: subscriber closed")
+
+var (
+	_ message.Subscriber           = (*Subscriber)(nil)
+	_ message.SubscribeInitializer = (*Subscriber)(nil)
+)
+
+// fetchRetryPause is the pause after a failed fetch before the next try; kafka-go has already
+// retried inside the fetch.
+const fetchRetryPause = 500 * time.Millisecond
+
+// Subscriber reads watermill messages from Kafka. Each Subscribe call is its own kafka-go reader
+// (with a group: its own group member) and delivers one message at a time; see doc.go for the
+// guarantees. It is safe for concurrent use.
+type Subscriber struct {
+	cfg       SubscriberConfig
+	logger    watermill.LoggerAdapter
+	transport *kafkago.Transport // topic creation and metadata only; readers dial with cfg.Dialer
+	admin     *kafkago.Client
+
+	closing chan struct{}
+	mu      sync.Mutex // guards closed and the wg.Add that follows the check
+	closed  bool
+	subs    sync.WaitGroup
+}
+
+// NewSubscriber validates cfg, applies its defaults and returns a Subscriber. It does not dial:
+// Subscribe does. A nil logger logs nothing. The caller closes the Subscriber.
+func NewSubscriber(cfg SubscriberConfig, logger watermill.LoggerAdapter) (*Subscriber, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	cfg = cfg.withDefaults()
+	if logger == nil {
+		logger = watermill.NopLogger{}
+	}
+	transport := &kafkago.Transport{}
+	if d := cfg.Dialer; d != nil {
+		transport = &kafkago.Transport{
+			Dial: d.DialFunc, DialTimeout: d.Timeout, ClientID: d.ClientID, TLS: d.TLS, SASL: d.SASLMechanism,
+		}
+	}
+	return &Subscriber{
+		cfg:       cfg,
+		logger:    logger,
+		transport: transport,
+		admin:     &kafkago.Client{Addr: kafkago.TCP(cfg.Brokers...), Transport: transport},
+		closing:   make(chan struct{}),
+	}, nil
+}
+
+// Subscribe starts reading topic and returns the channel of its messages. The next message is
+// sent only after the previous one is acked or nacked; an ack commits its offset (batched by
+// CommitInterval), a nack sends the same message again after NackResendSleep. The channel is
+// closed when ctx is done or the Subscriber is closed.
+func (s *Subscriber) Subscribe(ctx context.Context, topic string) (<-chan *message.Message, error) {
+	if topic == "" {
+		return nil, errors.New("kafka: subscribe: topic is empty")
+	}
+	s.mu.Lock()
+	if s.closed {
+		s.mu.Unlock()
+		return nil, ErrSubscriberClosed
+	}
+	s.subs.Add(1)
+	s.mu.Unlock()
+
+	src, err := s.open(ctx, topic)
+	if err != nil {
+		s.subs.Done()
+		return nil, err
+	}
+
+	out := make(chan *message.Message)
+	ctx, cancel := context.WithCancel(ctx)
+	go func() {
+		select {
+		case <-s.closing:
+			cancel()
+		case <-ctx.Done():
+		}
+	}()
+	go func() {
+		defer s.subs.Done()
+		defer close(out)
+		defer src.close() // after the last commit: closing a reader flushes its pending commits
+		defer cancel()
+		s.consume(ctx, topic, src, out)
+	}()
+	return out, nil
+}
+
+// SubscribeInitialize creates topic with TopicPartitions partitions and TopicReplicationFactor
+// replicas, whether or not InitializeTopics is set. An existing topic is left as it is.
+func (s *Subscriber) SubscribeInitialize(topic string) error {
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	return s.createTopic(ctx, topic)
+}
+
+// Close stops every subscription, commits the offsets of acked messages, leaves the groups and
+// waits for all of it. Messages delivered but not yet acked are not committed and will be
+// delivered again to whoever reads the partition next. Close is idempotent.
+func (s *Subscriber) Close() error {
+	s.mu.Lock()
+	if !s.closed {
+		s.closed = true
+		close(s.closing)
+	}
+	s.mu.Unlock()
+	s.subs.Wait()
+	s.transport.CloseIdleConnections()
+	return nil
+}
+
+// source is where one subscription's records come from: a group reader, or one reader per
+// partition merged.
+type source interface {
+	fetch(ctx context.Context) (kafkago.Message, error)
+	commit(m kafkago.Message) error
+	close()
+}
+
+func (s *Subscriber) open(ctx context.Context, topic string) (source, error) {
+	if s.cfg.InitializeTopics {
+		if err := s.createTopic(ctx, topic); err != nil {
+			return nil, err
+		}
+	}
+	if s.cfg.ConsumerGroup != "" {
+		rc := s.readerConfig(topic)
+		rc.GroupID = s.cfg.ConsumerGroup
+		rc.WatchPartitionChanges = true
+		if err := rc.Validate(); err != nil { // kafkago.NewReader panics on an invalid config
+			return nil, fmt.Errorf("kafka: subscribe %s: %w", topic, err)
+		}
+		return &groupSource{r: kafkago.NewReader(rc), commitTimeout: s.cfg.SessionTimeout}, nil
+	}
+	return s.openPartitions(ctx, topic)
+}
+
+func (s *Subscriber) readerConfig(topic string) kafkago.ReaderConfig {
+	commitInterval := s.cfg.CommitInterval
+	if commitInterval < 0 {
+		commitInterval = 0 // kafka-go: zero commits synchronously
+	}
+	return kafkago.ReaderConfig{
+		Brokers:           s.cfg.Brokers,
+		Topic:             topic,
+		Dialer:            s.cfg.Dialer,
+		MinBytes:          s.cfg.MinBytes,
+		MaxBytes:          s.cfg.MaxBytes,
+		MaxWait:           s.cfg.MaxWait,
+		CommitInterval:    commitInterval,
+		SessionTimeout:    s.cfg.SessionTimeout,
+		HeartbeatInterval: s.cfg.HeartbeatInterval,
+		RebalanceTimeout:  s.cfg.RebalanceTimeout,
+		StartOffset:       s.cfg.StartOffset,
+		ErrorLogger:       errorLogger(s.logger),
+	}
+}
+
+// consume fetches, delivers and commits until ctx is done.
+func (s *Subscriber) consume(ctx context.Context, topic string, src source, out chan<- *message.Message) {
+	fields := watermill.LogFields{"topic": topic, "consumer_group": s.cfg.ConsumerGroup}
+	for {
+		km, err := src.fetch(ctx)
+		if err != nil {
+			if ctx.Err() != nil || errors.Is(err, io.EOF) {
+				return
+			}
+			s.logger.Error("kafka: fetch failed, retrying", err, fields)
+			if !sleep(ctx, fetchRetryPause) {
+				return
+			}
+			continue
+		}
+		if !s.deliver(ctx, km, out) {
+			return
+		}
+		if err := src.commit(km); err != nil {
+			// Not fatal: a later commit covers this offset, and if none comes the message is
+			// delivered again (at-least-once).
+			s.logger.Error("kafka: commit failed", err, fields.Add(watermill.LogFields{
+				"partition": km.Partition, "offset": km.Offset,
+			}))
+		}
+	}
+}
+
+// deliver sends km as a watermill message until it is acked (true) or ctx is done (false).
+// Each attempt is a fresh message, as watermill messages cannot be acked twice.
+func (s *Subscriber) deliver(ctx context.Context, km kafkago.Message, out chan<- *message.Message) bool {
+	posCtx := context.WithValue(ctx, positionKey{}, Position{Topic: km.Topic, Partition: km.Partition, Offset: km.Offset})
+	for {
+		msg := fromKafka(km)
+		msgCtx, cancel := context.WithCancel(posCtx)
+		msg.SetContext(msgCtx)
+		select {
+		case out <- msg:
+		case <-ctx.Done():
+			cancel()
+			return false
+		}
+		select {
+		case <-msg.Acked():
+			cancel()
+			return true
+		case <-msg.Nacked():
+			cancel()
+			if s.cfg.NackResendSleep > 0 && !sleep(ctx, s.cfg.NackResendSleep) {
+				return false
+			}
+		case <-ctx.Done():
+			cancel()
+			select {
+			case <-msg.Acked(): // an ack that raced with the close still commits
+				return true
+			default:
+				return false
+			}
+		}
+	}
+}
+
+func (s *Subscriber) createTopic(ctx context.Context, topic string) error {
+	tc := kafkago.TopicConfig{Topic: topic, NumPartitions: -1, ReplicationFactor: -1} // -1: broker default (KIP-464)
+	if s.cfg.TopicPartitions > 0 {
+		tc.NumPartitions = int(s.cfg.TopicPartitions)
+	}
+	if s.cfg.TopicReplicationFactor > 0 {
+		tc.ReplicationFactor = int(s.cfg.TopicReplicationFactor)
+	}
+	resp, err := s.admin.CreateTopics(ctx, &kafkago.CreateTopicsRequest{Topics: []kafkago.TopicConfig{tc}})
+	if err == nil {
+		err = resp.Errors[topic]
+	}
+	if err != nil && !errors.Is(err, kafkago.TopicAlreadyExists) {
+		return fmt.Errorf("kafka: create topic %s: %w", topic, err)
+	}
+	return nil
+}
+
+// groupSource reads through one consumer-group reader, which merges the partitions that the
+// group assigns to it and owns the offset commits.
+type groupSource struct {
+	r             *kafkago.Reader
+	commitTimeout time.Duration
+}
+
+func (g *groupSource) fetch(ctx context.Context) (kafkago.Message, error) {
+	return g.r.FetchMessage(ctx)
+}
+
+func (g *groupSource) commit(m kafkago.Message) error {
+	// Not the subscription's context: an ack that raced with Close must still be committed. A
+	// member silent for longer than the session timeout has lost the partition anyway.
+	ctx, cancel := context.WithTimeout(context.Background(), g.commitTimeout)
+	defer cancel()
+	return g.r.CommitMessages(ctx, m)
+}
+
+func (g *groupSource) close() { _ = g.r.Close() } // kafka-go's Close always returns nil
+
+// partitionSource reads every partition of a topic without a group: one reader per partition,
+// merged into one channel. Partitions added to the topic later are not read.
+type partitionSource struct {
+	readers []*kafkago.Reader
+	msgs    chan kafkago.Message
+	cancel  context.CancelFunc
+	wg      sync.WaitGroup
+}
+
+func (s *Subscriber) openPartitions(ctx context.Context, topic string) (source, error) {
+	md, err := s.admin.Metadata(ctx, &kafkago.MetadataRequest{Topics: []string{topic}})
+	if err != nil {
+		return nil, fmt.Errorf("kafka: subscribe %s: read partitions: %w", topic, err)
+	}
+	if len(md.Topics) != 1 || md.Topics[0].Error != nil || len(md.Topics[0].Partitions) == 0 {
+		var terr error = errors.New("no partitions")
+		if len(md.Topics) == 1 && md.Topics[0].Error != nil {
+			terr = md.Topics[0].Error
+		}
+		return nil, fmt.Errorf("kafka: subscribe %s: read partitions: %w", topic, terr)
+	}
+	rc := s.readerConfig(topic)
+	if err := rc.Validate(); err != nil { // kafkago.NewReader panics on an invalid config
+		return nil, fmt.Errorf("kafka: subscribe %s: %w", topic, err)
+	}
+	ctx, cancel := context.WithCancel(context.Background()) // lives until close, not Subscribe's ctx
+	p := &partitionSource{msgs: make(chan kafkago.Message), cancel: cancel}
+	for _, part := range md.Topics[0].Partitions {
+		rc.Partition = part.ID
+		r := kafkago.NewReader(rc)
+		if s.cfg.StartOffset == kafkago.LastOffset {
+			_ = r.SetOffset(kafkago.LastOffset) // errors only on a group reader or a closed one
+		}
+		p.readers = append(p.readers, r)
+		p.wg.Add(1)
+		go p.pump(ctx, r, s.logger, watermill.LogFields{"topic": topic, "partition": part.ID})
+	}
+	return p, nil
+}
+
+func (p *partitionSource) pump(ctx context.Context, r *kafkago.Reader, logger watermill.LoggerAdapter, fields watermill.LogFields) {
+	defer p.wg.Done()
+	for {
+		m, err := r.FetchMessage(ctx)
+		if err != nil {
+			if ctx.Err() != nil || errors.Is(err, io.EOF) {
+				return
+			}
+			logger.Error("kafka: fetch failed, retrying", err, fields)
+			if !sleep(ctx, fetchRetryPause) {
+				return
+			}
+			continue
+		}
+		select {
+		case p.msgs <- m:
+		case <-ctx.Done():
+			return
+		}
+	}
+}
+
+func (p *partitionSource) fetch(ctx context.Context) (kafkago.Message, error) {
+	select {
+	case m := <-p.msgs:
+		return m, nil
+	case <-ctx.Done():
+		return kafkago.Message{}, ctx.Err()
+	}
+}
+
+func (p *partitionSource) commit(kafkago.Message) error { return nil } // no group, nothing to commit to
+
+func (p *partitionSource) close() {
+	p.cancel()
+	p.wg.Wait()
+	for _, r := range p.readers {
+		_ = r.Close()
+	}
+}
+
+// sleep waits for d and reports whether ctx is still live.
+func sleep(ctx context.Context, d time.Duration) bool {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return true
+	case <-ctx.Done():
+		return false
+	}
+}

@@ -1,0 +1,41 @@
+// Package projections folds the event log into read models: the Projection interface, the Runner that
+// feeds projections from a catch-up subscription, and their checkpoints.
+//
+// Checkpoints. A projection that can snapshot its state is saved together with the position of the
+// last event it applied, atomically, from time to time and when the runner stops. On start it is
+// restored and the subscription resumes after that position, so a restart does not fold the whole log
+// again. Delivery is at least once (a crash between applying and saving replays events): the runner
+// never hands a projection an event at or below the position it reports, which makes applying
+// idempotent per position.
+package projections
+
+import (
+	"github.com/yardtwin/yardtwin/domain/es"
+)
+
+// Item is one stored event with its decoded payload. Event is nil when the type is unknown to this
+// build (a newer producer): projections skip such items, they never fail on them.
+type Item struct {
+	es.Envelope
+	Event es.Event
+}
+
+// Projection is a read model folded from the log.
+type Projection interface {
+	// Name is the checkpoint key; it carries a version suffix ("yardmap.v1") bumped when the read
+	// model's shape changes, which forces a rebuild.
+	Name() string
+	// Position is the global position of the last event applied, 0 before any.
+	Position() uint64
+	// Apply folds a batch of events in log order, all above Position.
+	Apply(batch []Item)
+}
+
+// Snapshotter is a projection that can save and restore its state.
+type Snapshotter interface {
+	Projection
+	// Snapshot returns the state as bytes together with the position it reflects.
+	Snapshot() (position uint64, state []byte, err error)
+	// Restore replaces the state with a snapshot taken at position.
+	Restore(position uint64, state []byte) error
+}

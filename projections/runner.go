@@ -1,0 +1,184 @@
+package projections
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"runtime"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/yardtwin/yardtwin/domain/es"
+)
+
+// Checkpoints keeps projection snapshots. Load returns ok=false when there is none.
+type Checkpoints interface {
+	Save(name string, position uint64, state []byte) error
+	Load(name string) (position uint64, state []byte, ok bool, err error)
+}
+
+// Runner feeds projections from the store and checkpoints them.
+type Runner struct {
+	store       es.Store
+	reg         *es.Registry
+	projections []Projection
+	checkpoints Checkpoints // nil: no checkpoints, rebuild from zero on every start
+	every       time.Duration
+	log         *slog.Logger
+
+	mu       sync.Mutex // serialises Apply against Snapshot across goroutines
+	position atomic.Uint64
+	saved    time.Time
+}
+
+// RunnerConfig tunes a Runner.
+type RunnerConfig struct {
+	// CheckpointEvery is how often snapshots are saved while events flow; 0 means 30 s.
+	CheckpointEvery time.Duration
+}
+
+// NewRunner returns a runner for projections. checkpoints may be nil.
+func NewRunner(store es.Store, reg *es.Registry, checkpoints Checkpoints, cfg RunnerConfig, log *slog.Logger, ps ...Projection) *Runner {
+	if cfg.CheckpointEvery == 0 {
+		cfg.CheckpointEvery = 30 * time.Second
+	}
+	return &Runner{store: store, reg: reg, projections: ps, checkpoints: checkpoints, every: cfg.CheckpointEvery, log: log, saved: time.Now()}
+}
+
+// Position is the position every projection has reached.
+func (r *Runner) Position() uint64 { return r.position.Load() }
+
+// Restore loads each projection's checkpoint. A checkpoint that cannot be read is logged and the
+// projection rebuilt from zero: a read model can always be folded again.
+func (r *Runner) Restore() error {
+	if r.checkpoints == nil {
+		return nil
+	}
+	for _, p := range r.projections {
+		s, ok := p.(Snapshotter)
+		if !ok {
+			continue
+		}
+		pos, state, found, err := r.checkpoints.Load(p.Name())
+		if err != nil {
+			r.log.Warn("checkpoint unreadable, rebuilding", "projection", p.Name(), "err", err)
+			continue
+		}
+		if !found {
+			continue
+		}
+		if err := s.Restore(pos, state); err != nil {
+			r.log.Warn("checkpoint not restorable, rebuilding", "projection", p.Name(), "err", err)
+			continue
+		}
+		r.log.Info("projection restored", "projection", p.Name(), "position", pos)
+	}
+	r.position.Store(r.lowest())
+	return nil
+}
+
+// Run restores checkpoints, then follows the store until ctx ends; it checkpoints on the way out.
+func (r *Runner) Run(ctx context.Context) error {
+	if err := r.Restore(); err != nil {
+		return err
+	}
+	err := r.store.Subscribe(ctx, r.lowest()+1, r.handle)
+	if cerr := r.Checkpoint(); cerr != nil {
+		r.log.Error("final checkpoint", "err", cerr)
+	}
+	if errors.Is(err, context.Canceled) {
+		return nil
+	}
+	return err
+}
+
+func (r *Runner) lowest() uint64 {
+	var low uint64 = ^uint64(0)
+	for _, p := range r.projections {
+		low = min(low, p.Position())
+	}
+	if low == ^uint64(0) {
+		return 0
+	}
+	return low
+}
+
+func (r *Runner) handle(_ context.Context, batch []es.Envelope) error {
+	items := Decode(r.reg, batch)
+	r.mu.Lock()
+	for _, p := range r.projections {
+		from := 0
+		for from < len(items) && items[from].Position <= p.Position() {
+			from++
+		}
+		if from < len(items) {
+			p.Apply(items[from:])
+		}
+	}
+	r.mu.Unlock()
+	if len(batch) > 0 {
+		r.position.Store(batch[len(batch)-1].Position)
+	}
+	if time.Since(r.saved) >= r.every {
+		if err := r.Checkpoint(); err != nil {
+			r.log.Error("checkpoint", "err", err) // degrade: the next start folds a little more
+		}
+	}
+	return nil
+}
+
+// Checkpoint saves a snapshot of every projection that can snapshot.
+func (r *Runner) Checkpoint() error {
+	r.saved = time.Now()
+	if r.checkpoints == nil {
+		return nil
+	}
+	var errs []error
+	for _, p := range r.projections {
+		s, ok := p.(Snapshotter)
+		if !ok {
+			continue
+		}
+		r.mu.Lock()
+		pos, state, err := s.Snapshot()
+		r.mu.Unlock()
+		if err == nil {
+			err = r.checkpoints.Save(p.Name(), pos, state)
+		}
+		if err != nil {
+			errs = append(errs, fmt.Errorf("checkpoint %s: %w", p.Name(), err))
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// Decode turns stored envelopes into items, decoding payloads on every core: decoding JSON is most of
+// the cost of folding the log. An envelope whose type is unknown, or whose data no longer decodes,
+// becomes an item with a nil Event.
+func Decode(reg *es.Registry, batch []es.Envelope) []Item {
+	items := make([]Item, len(batch))
+	workers := runtime.GOMAXPROCS(0)
+	if len(batch) < 256 || workers == 1 {
+		decodeRange(reg, batch, items)
+		return items
+	}
+	var wg sync.WaitGroup
+	chunk := (len(batch) + workers - 1) / workers
+	for lo := 0; lo < len(batch); lo += chunk {
+		hi := min(lo+chunk, len(batch))
+		wg.Go(func() { decodeRange(reg, batch[lo:hi], items[lo:hi]) })
+	}
+	wg.Wait()
+	return items
+}
+
+func decodeRange(reg *es.Registry, batch []es.Envelope, items []Item) {
+	for i, env := range batch {
+		items[i].Envelope = env
+		if ev, err := reg.Decode(env); err == nil {
+			items[i].Event = ev
+		}
+	}
+}

@@ -1,0 +1,248 @@
+package yardmap
+
+import (
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/paulmach/orb"
+
+	"github.com/yardtwin/yardtwin/domain/equipment"
+	"github.com/yardtwin/yardtwin/domain/gate"
+	"github.com/yardtwin/yardtwin/domain/iso6346"
+	"github.com/yardtwin/yardtwin/domain/quay"
+	"github.com/yardtwin/yardtwin/domain/yard"
+	"github.com/yardtwin/yardtwin/projections"
+)
+
+// Apply implements projections.Projection.
+func (m *Model) Apply(batch []projections.Item) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	for _, it := range batch {
+		if it.Position <= m.position {
+			continue // already folded: delivery is at least once
+		}
+		m.position = it.Position
+		if it.Event != nil {
+			m.apply(it)
+		}
+	}
+}
+
+func (m *Model) apply(it projections.Item) {
+	at := it.Time
+	switch e := it.Event.(type) {
+	case yard.ContainerAnnounced:
+		b := m.box(it, e.Container)
+		if b.Slot != nil {
+			m.addFill(b, -1) // counted again below under its new description
+		}
+		b.SizeType, b.Category, b.WeightKg, b.Reefer = e.SizeType, e.Category, e.WeightKg, e.Reefer
+		if e.Visit != "" {
+			b.Visit = e.Visit
+		}
+		if b.Where == "" {
+			m.move(b, AtAnnounced, at)
+		}
+		if b.Slot != nil {
+			m.addFill(b, +1)
+		}
+	case quay.ContainerDischarged:
+		b := m.box(it, e.Container)
+		b.Visit = e.Visit
+		m.visit(e.Visit).Discharged++
+		m.leaveSlot(it, b, "discharged")
+		if e.Truck != "" {
+			m.move(b, AtTruck, at)
+			b.Truck = e.Truck
+		} else {
+			m.move(b, AtQuay, at)
+		}
+	case quay.ContainerLoaded:
+		b := m.box(it, e.Container)
+		m.visit(e.Visit).Loaded++
+		m.leaveSlot(it, b, "loaded")
+		m.move(b, AtVessel, at)
+		b.Visit = e.Visit
+	case yard.ContainerStacked:
+		m.stack(it, e)
+	case yard.ContainerLifted:
+		m.lift(it, e)
+	case gate.ContainerGatedIn:
+		b := m.box(it, e.Container)
+		m.leaveSlot(it, b, "gated in")
+		m.move(b, AtTruck, at)
+		b.Truck = e.Truck
+	case gate.ContainerGatedOut:
+		b := m.box(it, e.Container)
+		m.leaveSlot(it, b, "gated out")
+		m.move(b, AtGone, at)
+	case yard.ContainerHeld:
+		b := m.box(it, e.Container)
+		if !slices.Contains(b.Holds, e.Hold) {
+			b.Holds = append(b.Holds, e.Hold)
+		}
+	case yard.ContainerReleased:
+		b := m.box(it, e.Container)
+		b.Holds = slices.DeleteFunc(b.Holds, func(h string) bool { return h == e.Hold })
+		if len(b.Holds) == 0 {
+			b.Holds = nil
+		}
+	case quay.VesselArrived:
+		v := m.visit(e.Visit)
+		v.Vessel, v.State, v.Arrived = e.Vessel, "arrived", at
+		v.Planned = e.PlannedDischarge + e.PlannedLoad
+	case quay.VesselBerthed:
+		v := m.visit(e.Visit)
+		v.Berth, v.State, v.Berthed = e.Berth, "berthed", at
+	case quay.VesselDeparted:
+		v := m.visit(e.Visit)
+		v.State, v.Departed = "departed", at
+	case equipment.PositionReported:
+		mc := m.machine(e.Equipment, string(e.Kind))
+		mc.Lon, mc.Lat, mc.At = e.Lon, e.Lat, at
+		p := m.layout.ToLocal(orb.Point{e.Lon, e.Lat})
+		mc.X, mc.Y = p[0], p[1]
+		mc.Place = ""
+		if place, ok := m.layout.Locate(p); ok {
+			mc.Place = place.Kind.String() + " " + place.ID
+		}
+	case equipment.StatusChanged:
+		mc := m.machine(e.Equipment, string(e.Kind))
+		mc.Status, mc.At = string(e.Status), at
+	}
+}
+
+// box returns the container's record, creating it on first sight, when its check digit is judged.
+func (m *Model) box(it projections.Item, id iso6346.ContainerID) *Box {
+	b, ok := m.boxes[id]
+	if !ok {
+		b = &Box{Container: id, CheckDigitOK: id.CheckDigitOK()}
+		m.boxes[id] = b
+		if !b.CheckDigitOK {
+			m.raise(it, BadCheckDigit, id, nil, fmt.Sprintf("%s: the ISO 6346 check digit is wrong", id))
+		}
+	}
+	return b
+}
+
+func (m *Model) move(b *Box, where string, at time.Time) {
+	b.Where, b.Since, b.Truck = where, at, ""
+	if where != AtYard {
+		b.Slot = nil
+	}
+}
+
+func (m *Model) stack(it projections.Item, e yard.ContainerStacked) {
+	b := m.box(it, e.Container)
+	s := e.Slot()
+	if b.Slot != nil && *b.Slot != s {
+		m.raise(it, MovedUnlifted, b.Container, b.Slot, fmt.Sprintf("%s stacked in %s while held in %s with no lift", b.Container, s, b.Slot))
+	}
+	m.leaveSlot(it, b, "")
+	if held, taken := m.slots[s]; taken && held != b.Container {
+		m.raise(it, SlotConflict, b.Container, &s, fmt.Sprintf("%s reported in %s, which holds %s", b.Container, s, held))
+		if other := m.boxes[held]; other != nil {
+			m.unslot(other)
+			m.move(other, AtUnknown, it.Time)
+		}
+	}
+	if s.Tier > 1 {
+		below := s
+		below.Tier--
+		if _, ok := m.slots[below]; !ok {
+			m.raise(it, Unsupported, b.Container, &s, fmt.Sprintf("%s stacked in %s above an empty tier", b.Container, s))
+		}
+	}
+	m.move(b, AtYard, it.Time)
+	b.Slot = &s
+	m.slots[s] = b.Container
+	m.addFill(b, 1)
+}
+
+func (m *Model) lift(it projections.Item, e yard.ContainerLifted) {
+	b := m.box(it, e.Container)
+	s := e.Slot()
+	switch held, taken := m.slots[s]; {
+	case b.Slot == nil:
+		m.raise(it, LiftUnknown, b.Container, &s, fmt.Sprintf("%s lifted from %s but the twin does not hold it in the yard", b.Container, s))
+		if taken {
+			m.raise(it, LiftMismatch, b.Container, &s, fmt.Sprintf("%s lifted from %s, which holds %s", b.Container, s, held))
+		}
+	case *b.Slot != s:
+		m.raise(it, LiftMismatch, b.Container, &s, fmt.Sprintf("%s lifted from %s but the twin holds it in %s", b.Container, s, b.Slot))
+	}
+	m.unslot(b)
+	m.move(b, AtTruck, it.Time)
+	b.Truck = e.Truck
+}
+
+// leaveSlot takes b out of its slot when a fact moves it elsewhere without a lift.
+func (m *Model) leaveSlot(it projections.Item, b *Box, how string) {
+	if b.Slot == nil {
+		return
+	}
+	if how != "" {
+		m.raise(it, LeftFromStack, b.Container, b.Slot, fmt.Sprintf("%s %s while the twin held it in %s with no lift", b.Container, how, b.Slot))
+	}
+	m.unslot(b)
+}
+
+func (m *Model) unslot(b *Box) {
+	if b.Slot == nil {
+		return
+	}
+	if m.slots[*b.Slot] == b.Container {
+		delete(m.slots, *b.Slot)
+	}
+	m.addFill(b, -1)
+	b.Slot = nil
+}
+
+// addFill counts b in (+1) or out of (-1) its slot's block.
+func (m *Model) addFill(b *Box, sign int) {
+	f := m.fill[b.Slot.Block]
+	if f == nil {
+		f = &blockFill{ByCategory: map[yard.Category]int{}}
+		m.fill[b.Slot.Block] = f
+	}
+	f.Boxes += sign
+	f.TEU += sign * max(b.SizeType.TEU(), 1)
+	if b.Reefer {
+		f.Reefers += sign
+	}
+	f.ByCategory[b.Category] += sign
+}
+
+func (m *Model) visit(id string) *Visit {
+	v, ok := m.visits[id]
+	if !ok {
+		v = &Visit{Visit: id, State: "arrived"}
+		m.visits[id] = v
+	}
+	return v
+}
+
+func (m *Model) machine(id, kind string) *Machine {
+	mc, ok := m.machines[id]
+	if !ok {
+		mc = &Machine{ID: id}
+		m.machines[id] = mc
+	}
+	mc.Kind = kind
+	return mc
+}
+
+func (m *Model) raise(it projections.Item, kind string, c iso6346.ContainerID, s *yard.Slot, detail string) {
+	a := Anomaly{Kind: kind, Position: it.Position, EventID: it.ID, At: it.Time, Container: c, Detail: detail}
+	if s != nil {
+		sc := *s
+		a.Slot = &sc
+	}
+	m.anomalyCount[kind]++
+	m.anomalies = append(m.anomalies, a)
+	if len(m.anomalies) > maxAnomalies {
+		m.anomalies = slices.Delete(m.anomalies, 0, len(m.anomalies)-maxAnomalies)
+	}
+}

@@ -1,0 +1,71 @@
+package yardmap
+
+import (
+	"cmp"
+	"encoding/json"
+	"fmt"
+	"slices"
+)
+
+// snapshot is the saved form of the model. Slots and block fill are derived from the boxes on restore.
+type snapshot struct {
+	Boxes        []*Box         `json:"boxes"`
+	Machines     []*Machine     `json:"machines"`
+	Visits       []*Visit       `json:"visits"`
+	Anomalies    []Anomaly      `json:"anomalies"`
+	AnomalyCount map[string]int `json:"anomaly_count"`
+}
+
+// Snapshot implements projections.Snapshotter.
+func (m *Model) Snapshot() (uint64, []byte, error) {
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	s := snapshot{Anomalies: m.anomalies, AnomalyCount: m.anomalyCount}
+	for _, b := range m.boxes {
+		s.Boxes = append(s.Boxes, b)
+	}
+	slices.SortFunc(s.Boxes, func(a, b *Box) int { return cmp.Compare(a.Container, b.Container) })
+	for _, mc := range m.machines {
+		s.Machines = append(s.Machines, mc)
+	}
+	slices.SortFunc(s.Machines, func(a, b *Machine) int { return cmp.Compare(a.ID, b.ID) })
+	for _, v := range m.visits {
+		s.Visits = append(s.Visits, v)
+	}
+	slices.SortFunc(s.Visits, func(a, b *Visit) int { return cmp.Compare(a.Visit, b.Visit) })
+	data, err := json.Marshal(s)
+	if err != nil {
+		return 0, nil, fmt.Errorf("yardmap snapshot: %w", err)
+	}
+	return m.position, data, nil
+}
+
+// Restore implements projections.Snapshotter.
+func (m *Model) Restore(position uint64, state []byte) error {
+	var s snapshot
+	if err := json.Unmarshal(state, &s); err != nil {
+		return fmt.Errorf("yardmap restore: %w", err)
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.reset()
+	m.position = position
+	for _, b := range s.Boxes {
+		m.boxes[b.Container] = b
+		if b.Slot != nil {
+			m.slots[*b.Slot] = b.Container
+			m.addFill(b, 1)
+		}
+	}
+	for _, mc := range s.Machines {
+		m.machines[mc.ID] = mc
+	}
+	for _, v := range s.Visits {
+		m.visits[v.Visit] = v
+	}
+	m.anomalies = s.Anomalies
+	if s.AnomalyCount != nil {
+		m.anomalyCount = s.AnomalyCount
+	}
+	return nil
+}
