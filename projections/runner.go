@@ -79,11 +79,9 @@ func (r *Runner) Restore() error {
 	return nil
 }
 
-// Run restores checkpoints, then follows the store until ctx ends; it checkpoints on the way out.
+// Run follows the store from where the projections are (call Restore first to start from their
+// checkpoints) until ctx ends; it checkpoints on the way out.
 func (r *Runner) Run(ctx context.Context) error {
-	if err := r.Restore(); err != nil {
-		return err
-	}
 	err := r.store.Subscribe(ctx, r.lowest()+1, r.handle)
 	if cerr := r.Checkpoint(); cerr != nil {
 		r.log.Error("final checkpoint", "err", cerr)
@@ -181,4 +179,31 @@ func decodeRange(reg *es.Registry, batch []es.Envelope, items []Item) {
 			items[i].Event = ev
 		}
 	}
+}
+
+// CatchUp folds every stored event above the projections' position, up to the store's head when
+// called, and returns. progress, when not nil, is told the position reached after each page.
+func (r *Runner) CatchUp(ctx context.Context, progress func(position, head uint64)) error {
+	head, err := r.store.Head(ctx)
+	if err != nil {
+		return fmt.Errorf("catch up: %w", err)
+	}
+	const page = 8192
+	for from := r.lowest() + 1; from <= head; {
+		batch, err := r.store.ReadAll(ctx, from, page)
+		if err != nil {
+			return fmt.Errorf("catch up from %d: %w", from, err)
+		}
+		if len(batch) == 0 {
+			break
+		}
+		if err := r.handle(ctx, batch); err != nil {
+			return err
+		}
+		from = batch[len(batch)-1].Position + 1
+		if progress != nil {
+			progress(from-1, head)
+		}
+	}
+	return nil
 }

@@ -81,14 +81,6 @@ func encodeRecord(e *es.Envelope, stream string, position, version uint64, recor
 	return append(b, e.Data...)
 }
 
-// recordVersion returns the stream version in a record's header without decoding the rest.
-func recordVersion(b []byte) (uint64, bool) {
-	if len(b) < headerSize || b[0] != recordFormat {
-		return 0, false
-	}
-	return binary.BigEndian.Uint64(b[9:]), true
-}
-
 // decoder turns records into envelopes. It shares the strings that repeat from one event to the
 // next (spec version, source, type, content type, often the stream), so that a full read allocates
 // little more than each event's id and data. A decoder is used by one goroutine.

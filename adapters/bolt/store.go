@@ -48,6 +48,8 @@ type Store struct {
 	heads map[string]uint64
 	// head is the position of the last committed event.
 	head atomic.Uint64
+	// commits counts the transactions that stored events.
+	commits atomic.Uint64
 
 	notifyMu sync.Mutex
 	notify   chan struct{} // closed and replaced after each commit that stored events
@@ -90,7 +92,7 @@ func Open(dir string, opts ...Option) (*Store, error) {
 		opt(&o)
 	}
 	if err := os.MkdirAll(dir, 0o750); err != nil {
-		return nil, fmt.Errorf("bolt: open: %w", err)
+		return nil, fmt.Errorf("open: %w", err)
 	}
 	path := filepath.Join(dir, FileName)
 	db, err := bbolt.Open(path, 0o600, &bbolt.Options{
@@ -116,7 +118,7 @@ func Open(dir string, opts ...Option) (*Store, error) {
 	}
 	if err := s.load(); err != nil {
 		_ = db.Close()
-		return nil, fmt.Errorf("bolt: open %s: %w", path, err)
+		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
 	go s.write()
 	return s, nil
@@ -126,15 +128,15 @@ func Open(dir string, opts ...Option) (*Store, error) {
 func openError(path string, waited time.Duration, err error) error {
 	switch {
 	case errors.Is(err, berrors.ErrTimeout):
-		return fmt.Errorf("bolt: open %s: locked by another process (waited %s): %w", path, waited, err)
+		return fmt.Errorf("open %s: locked by another process (waited %s): %w", path, waited, err)
 	case errors.Is(err, berrors.ErrInvalid), errors.Is(err, berrors.ErrChecksum), errors.Is(err, berrors.ErrVersionMismatch):
-		return fmt.Errorf("bolt: open %s: %w: %w", path, ErrNotStore, err)
+		return fmt.Errorf("open %s: %w: %w", path, ErrNotStore, err)
 	default:
 		// bbolt reports some foreign files only as a bad size or a failed read.
 		if fi, statErr := os.Stat(path); statErr == nil && fi.Mode().IsRegular() && fi.Size() > 0 {
-			return fmt.Errorf("bolt: open %s: %w: %w", path, ErrNotStore, err)
+			return fmt.Errorf("open %s: %w: %w", path, ErrNotStore, err)
 		}
-		return fmt.Errorf("bolt: open %s: %w", path, err)
+		return fmt.Errorf("open %s: %w", path, err)
 	}
 }
 
@@ -249,7 +251,7 @@ func (s *Store) Close() error {
 	s.closeMu.Unlock()
 	<-s.writerDone
 	if err := s.db.Close(); err != nil {
-		return fmt.Errorf("bolt: close %s: %w", s.path, err)
+		return fmt.Errorf("close %s: %w", s.path, err)
 	}
 	return nil
 }
@@ -271,7 +273,7 @@ const checkCtxEvery = 1 << 14
 // missing stream is empty.
 func (s *Store) ReadStream(ctx context.Context, stream string, from uint64) ([]es.Envelope, error) {
 	if err := ctx.Err(); err != nil {
-		return nil, fmt.Errorf("bolt: read %s@%d: %w", stream, from, err)
+		return nil, fmt.Errorf("read %s@%d: %w", stream, from, err)
 	}
 	prefix := streamPrefix(stream)
 	var out []es.Envelope
@@ -302,7 +304,7 @@ func (s *Store) ReadStream(ctx context.Context, stream string, from uint64) ([]e
 		return nil
 	})
 	if err != nil {
-		return nil, fmt.Errorf("bolt: read %s@%d: %w", stream, from, err)
+		return nil, fmt.Errorf("read %s@%d: %w", stream, from, err)
 	}
 	return out, nil
 }
@@ -311,7 +313,7 @@ func (s *Store) ReadStream(ctx context.Context, stream string, from uint64) ([]e
 // of 0 or less returns nothing.
 func (s *Store) ReadAll(ctx context.Context, from uint64, limit int) ([]es.Envelope, error) {
 	if err := ctx.Err(); err != nil {
-		return nil, fmt.Errorf("bolt: read all from %d: %w", from, err)
+		return nil, fmt.Errorf("read all from %d: %w", from, err)
 	}
 	from = max(from, 1) // positions count from 1
 	var out []es.Envelope
@@ -341,7 +343,7 @@ func (s *Store) ReadAll(ctx context.Context, from uint64, limit int) ([]es.Envel
 		return nil
 	})
 	if err != nil {
-		return nil, fmt.Errorf("bolt: read all from %d: %w", from, err)
+		return nil, fmt.Errorf("read all from %d: %w", from, err)
 	}
 	return out, nil
 }
@@ -351,7 +353,7 @@ func (s *Store) Head(ctx context.Context) (uint64, error) {
 	s.closeMu.RLock()
 	defer s.closeMu.RUnlock()
 	if s.closed {
-		return 0, fmt.Errorf("bolt: head: %w", es.ErrClosed)
+		return 0, fmt.Errorf("head: %w", es.ErrClosed)
 	}
 	return s.head.Load(), nil
 }
@@ -372,11 +374,11 @@ func (s *Store) Subscribe(ctx context.Context, from uint64, handle func(ctx cont
 		changed := s.changed()
 		batch, err := s.ReadAll(ctx, from, subscribePage)
 		if err != nil {
-			return fmt.Errorf("bolt: subscribe at %d: %w", from, err)
+			return fmt.Errorf("subscribe at %d: %w", from, err)
 		}
 		if len(batch) > 0 {
 			if err := handle(ctx, batch); err != nil {
-				return fmt.Errorf("bolt: subscribe at %d: handle: %w", from, err)
+				return fmt.Errorf("subscribe at %d: handle: %w", from, err)
 			}
 			from = batch[len(batch)-1].Position + 1
 			continue
@@ -384,9 +386,9 @@ func (s *Store) Subscribe(ctx context.Context, from uint64, handle func(ctx cont
 		select {
 		case <-changed:
 		case <-ctx.Done():
-			return fmt.Errorf("bolt: subscribe at %d: %w", from, ctx.Err())
+			return fmt.Errorf("subscribe at %d: %w", from, ctx.Err())
 		case <-s.closedCh:
-			return fmt.Errorf("bolt: subscribe at %d: %w", from, es.ErrClosed)
+			return fmt.Errorf("subscribe at %d: %w", from, es.ErrClosed)
 		}
 	}
 }

@@ -54,8 +54,8 @@ type Block struct {
 	ReeferPlugs int // reefer sockets in the block, 0 for none; which slots they serve is not modelled
 	Purpose     Purpose
 
-	// Polygon is the block's rectangle in local metres: a closed ring starting at Corner, then along
-	// the bay axis. It is squared up from the file's corners, which rounding leaves a few mm off.
+	// Polygon is the block's rectangle in local metres: a closed counter-clockwise ring starting at
+	// Corner. It is squared up from the file's corners, which rounding leaves a few mm off.
 	Polygon orb.Polygon
 	// Corner is the outer corner of bay 1, row 1 (local metres).
 	Corner orb.Point
@@ -113,14 +113,12 @@ func (b *Block) at(s, t float64) orb.Point {
 	}
 }
 
-// SlotPolygon returns the ground slot at bay, row as a closed ring in local metres, in the same
-// corner order as Polygon. Check the numbers with Valid first: outside the block the result is
-// extrapolated along its axes.
+// SlotPolygon returns the ground slot at bay, row in local metres: a closed counter-clockwise ring
+// starting at the slot's corner nearest the block's Corner. Check the numbers with Valid first:
+// outside the block the result is extrapolated along its axes.
 func (b *Block) SlotPolygon(bay, row int) orb.Polygon {
 	bp, rp := b.BayPitch(), b.RowPitch()
-	s0, t0 := float64(bay-1)*bp, float64(row-1)*rp
-	s1, t1 := s0+bp, t0+rp
-	return orb.Polygon{orb.Ring{b.at(s0, t0), b.at(s1, t0), b.at(s1, t1), b.at(s0, t1), b.at(s0, t0)}}
+	return rect{corner: b.at(float64(bay-1)*bp, float64(row-1)*rp), u: b.BayAxis, v: b.RowAxis, l: bp, w: rp}.polygon()
 }
 
 // SlotCentre returns the centre of the ground slot at bay, row in local metres. Check the numbers
@@ -174,8 +172,13 @@ func (r rect) corners() [4]orb.Point {
 	return [4]orb.Point{r.at(0, 0), r.at(r.l, 0), r.at(r.l, r.w), r.at(0, r.w)}
 }
 
+// polygon returns the rectangle as a counter-clockwise closed ring (RFC 7946's right-hand rule)
+// starting at its corner.
 func (r rect) polygon() orb.Polygon {
 	c := r.corners()
+	if r.u[0]*r.v[1]-r.u[1]*r.v[0] < 0 { // v is clockwise of u: go round the other way
+		c[1], c[3] = c[3], c[1]
+	}
 	return orb.Polygon{orb.Ring{c[0], c[1], c[2], c[3], c[0]}}
 }
 
@@ -234,10 +237,10 @@ func project4(c [4]orb.Point, axis orb.Point) (lo, hi float64) {
 	return lo, hi
 }
 
-func add(a, b orb.Point) orb.Point    { return orb.Point{a[0] + b[0], a[1] + b[1]} }
-func sub(a, b orb.Point) orb.Point    { return orb.Point{a[0] - b[0], a[1] - b[1]} }
-func dot(a, b orb.Point) float64      { return a[0]*b[0] + a[1]*b[1] }
-func dist(a, b orb.Point) float64     { return math.Hypot(a[0]-b[0], a[1]-b[1]) }
+func add(a, b orb.Point) orb.Point           { return orb.Point{a[0] + b[0], a[1] + b[1]} }
+func sub(a, b orb.Point) orb.Point           { return orb.Point{a[0] - b[0], a[1] - b[1]} }
+func dot(a, b orb.Point) float64             { return a[0]*b[0] + a[1]*b[1] }
+func dist(a, b orb.Point) float64            { return math.Hypot(a[0]-b[0], a[1]-b[1]) }
 func scale(a orb.Point, k float64) orb.Point { return orb.Point{a[0] * k, a[1] * k} }
 
 func unit(a orb.Point) orb.Point {

@@ -42,7 +42,7 @@ func NewFrame(origin orb.Point) (Frame, error) {
 	phi := lat * math.Pi / 180
 	s := math.Sin(phi)
 	w := 1 - wgs84E2*s*s
-	n := wgs84A / math.Sqrt(w)               // prime vertical radius of curvature
+	n := wgs84A / math.Sqrt(w)                       // prime vertical radius of curvature
 	m := wgs84A * (1 - wgs84E2) / (w * math.Sqrt(w)) // meridional radius of curvature
 	return Frame{
 		origin: origin,

@@ -161,6 +161,9 @@ func (p *parser) parse(raws []rawFeature) {
 	var terminal *feature
 	for i, r := range raws {
 		f := &feature{p: p, index: i, props: r.Properties, geom: r.Geometry}
+		if raw, ok := f.raw("id"); ok {
+			_ = json.Unmarshal(raw, &f.id) // only to name the feature in errors; checked below
+		}
 		if r.Type != "Feature" {
 			f.fail("", "type is %q, want \"Feature\"", r.Type)
 			continue
@@ -182,6 +185,7 @@ func (p *parser) parse(raws []rawFeature) {
 			terminal = f
 			continue
 		}
+		f.id = ""
 		if id, ok := f.str("id"); ok {
 			f.id = id
 			if err := checkID(id); err != nil {
@@ -242,6 +246,11 @@ func (p *parser) firstSeen(f *feature) (int, bool) {
 	}
 	m[f.id] = f.index
 	return 0, false
+}
+
+func (p *parser) wasSeen(kind, id string) bool {
+	_, ok := p.seen[kind][id]
+	return ok
 }
 
 func (p *parser) terminal(f *feature) bool {
@@ -439,14 +448,16 @@ func (p *parser) crossCheck() {
 	for _, c := range l.yardCranes {
 		if b, ok := l.blockByID[c.Block]; ok {
 			c.Equipment = b.Equipment
-		} else {
+		} else if !p.wasSeen(kindBlock, c.Block) { // a broken block has its own error
 			p.craneFeat[c].fail("block", "no block %q in the layout", c.Block)
 		}
 	}
 	for _, g := range l.lanes {
 		gate, ok := l.gateByID[g.Gate]
 		if !ok {
-			p.laneFeat[g].fail("gate", "no gate %q in the layout", g.Gate)
+			if !p.wasSeen(kindGate, g.Gate) {
+				p.laneFeat[g].fail("gate", "no gate %q in the layout", g.Gate)
+			}
 			continue
 		}
 		if !planar.PolygonContains(gate.Polygon, g.Position) {

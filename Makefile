@@ -1,0 +1,46 @@
+# yardtwin — run `make help` for the targets. `make run` and `make test` need only Go and make.
+
+GO        ?= go
+DEMO      ?= scenarios/tangermed/demo.yaml
+BENCHTIME ?= 1x
+BENCHCOUNT ?= 5
+BENCHSTAT ?= golang.org/x/perf/cmd/benchstat@v0.0.0-20260908200009-22c9c6c9d4da
+
+.DEFAULT_GOAL := help
+
+.PHONY: help
+help: ## list the targets
+	@awk 'BEGIN {FS = ":.*## "} /^[a-z][a-z-]*:.*## / {printf "  %-8s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+
+.PHONY: run
+run: ## start the twin on its embedded defaults, fed by the demo scenario; open the printed address
+	$(GO) run ./cmd/yardtwin serve --demo $(DEMO)
+
+.PHONY: build
+build: ## build bin/yardtwin
+	$(GO) build -o bin/yardtwin ./cmd/yardtwin
+
+.PHONY: test
+test: ## run every test with the race detector (what CI runs)
+	$(GO) vet ./...
+	$(GO) test -race -count=1 ./...
+
+.PHONY: bench
+bench: ## run the benchmarks $(BENCHCOUNT) times and print medians (benchstat)
+	@mkdir -p out
+	$(GO) test -run '^$$' -bench . -benchtime $(BENCHTIME) -count $(BENCHCOUNT) -timeout 60m \
+		./cmd/yardtwin ./adapters/bolt ./adapters/kafka ./projections/... ./domain/yard | tee out/bench.txt
+	$(GO) run $(BENCHSTAT) out/bench.txt
+
+.PHONY: lint
+lint: ## gofmt and go vet
+	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { gofmt -l $$(git ls-files '*.go'); exit 1; }
+	$(GO) vet ./...
+
+.PHONY: up
+up: ## bring up Kafka, KurrentDB and the twin with Docker (for users with Docker)
+	docker compose up -d --wait
+
+.PHONY: down
+down: ## stop what `make up` started
+	docker compose down

@@ -1,0 +1,143 @@
+// Every text the UI shows, by key. Keys are stable; texts may change. To add a language, add a
+// dictionary with the same keys (a missing key falls back to English) and list it in `dictionaries`.
+// Placeholders are written {name} and filled by t(key, {name: value}).
+//
+// Keep one entry per line, `key: 'text',`: web_test.go reads the keys from this file to check that
+// every key the page uses exists.
+
+export const en = {
+  'app.title': 'Yard twin',
+  'app.subtitle': 'Live yard map',
+  'skip.search': 'Skip to container search',
+  'skip.map': 'Skip to the map',
+
+  'map.label': 'Map of the terminal: blocks coloured by occupancy, equipment and vessels at berth',
+  'map.help': 'Drag or use the arrow keys to pan; wheel, + and − to zoom; 0 to fit the terminal; / to search a container.',
+  'map.zoomIn': 'Zoom in',
+  'map.zoomOut': 'Zoom out',
+  'map.fit': 'Fit the terminal',
+  'map.panel': 'Show or hide the side panel',
+  'map.loading': 'Loading the terminal layout…',
+  'map.layoutFailed': 'The terminal layout could not be loaded ({error}); retrying.',
+  'map.scale': '{n} m',
+
+  'legend.title': 'Legend',
+  'legend.fill': 'Block fill',
+  'legend.noData': 'no data',
+  'legend.equipment': 'Equipment',
+  'legend.status': 'Status',
+  'legend.vessel': 'Vessel at berth',
+
+  'search.label': 'Find a container',
+  'search.placeholder': 'e.g. MSCU1234565',
+  'search.hint': 'Press / to search, Enter to find, Esc to clear.',
+  'search.button': 'Find',
+  'search.looking': 'Looking for {id}…',
+  'search.notFound': '{id} is not known to the twin.',
+  'search.malformed': 'That is not a container number: {reason}',
+  'search.failed': 'The search failed: {error}',
+  'search.showOnMap': 'Show on map',
+  'search.clear': 'Clear',
+  'search.noPoint': 'The twin cannot place this box on the map.',
+  'search.where': 'Where',
+  'search.slot': 'Slot',
+  'search.slotText': 'block {block}, bay {bay}, row {row}, tier {tier}',
+  'search.truck': 'Truck',
+  'search.visit': 'Vessel visit',
+  'search.since': 'Since',
+  'search.type': 'Type',
+  'search.category': 'Category',
+  'search.weight': 'Gross weight',
+  'search.weightKg': '{n} kg',
+  'search.reefer': 'reefer',
+  'search.holds': 'Holds',
+  'search.checkDigit': 'The check digit of this number is wrong.',
+
+  'totals.title': 'Yard now',
+  'totals.containers': 'Containers',
+  'totals.inYard': 'In the yard',
+  'totals.fill': 'Yard fill',
+  'totals.teu': 'TEU in the yard',
+  'totals.equipment': 'Equipment',
+  'totals.vesselsAtBerth': 'Vessels at berth',
+  'totals.capacity': 'of {n} slots',
+
+  'vessels.title': 'Vessels',
+  'vessels.none': 'No vessel in port.',
+  'vessels.berth': 'berth {berth}',
+  'vessels.moves': '{discharged} discharged, {loaded} loaded',
+  'vessels.planned': 'of {planned} planned',
+  'vessels.more': 'and {n} more',
+
+  'anomalies.title': 'Anomalies',
+  'anomalies.none': 'No anomaly so far.',
+  'anomalies.total': '{n} since the start of the log',
+  'anomalies.latest': 'Latest',
+
+  'tooltip.block': 'Block {id}',
+  'tooltip.boxes': '{boxes} / {capacity} boxes',
+  'tooltip.fill': '{fill} full',
+  'tooltip.teu': '{teu} TEU',
+  'tooltip.reefers': 'Reefers: {reefers} on {plugs} plugs',
+  'tooltip.overfull': 'More boxes than slots: check the anomalies.',
+  'tooltip.layout': '{bays} bays × {rows} rows × {tiers} tiers',
+  'tooltip.place': 'in {place}',
+  'tooltip.home': 'home position (no report yet)',
+  'tooltip.lastReport': 'last report {time}',
+
+  'status.connecting': 'Connecting…',
+  'status.live': 'Live',
+  'status.stale': 'No update for {seconds} s',
+  'status.error': 'Connection lost, retrying: {error}',
+  'status.position': 'event {position}',
+  'status.updated': 'updated {time}',
+  'status.counts': '{blocks} blocks, {equipment} machines',
+
+  'where.announced': 'announced',
+  'where.quay': 'on the quay',
+  'where.truck': 'on a truck',
+  'where.yard': 'in the yard',
+  'where.vessel': 'on board',
+  'where.gone': 'left the terminal',
+  'where.unknown': 'unknown (displaced by a contradicting report)',
+
+  'kind.quay_crane': 'Quay crane',
+  'kind.yard_crane': 'Yard crane',
+  'kind.truck': 'Truck',
+  'kind.straddle_carrier': 'Straddle carrier',
+  'kind.reach_stacker': 'Reach stacker',
+
+  'status.working': 'working',
+  'status.idle': 'idle',
+  'status.waiting': 'waiting',
+  'status.maintenance': 'maintenance',
+  'status.breakdown': 'breakdown',
+  'status.offline': 'offline',
+
+  'category.import': 'import',
+  'category.export': 'export',
+  'category.transhipment': 'transhipment',
+  'category.empty': 'empty',
+
+  'purpose.import': 'import',
+  'purpose.export': 'export',
+  'purpose.transhipment': 'transhipment',
+  'purpose.empty': 'empties',
+  'purpose.reefer': 'reefers',
+  'purpose.mixed': 'mixed',
+
+  'visit.arrived': 'waiting',
+  'visit.berthed': 'at berth',
+  'visit.departed': 'departed',
+
+  'anomaly.slot_conflict': 'Slot conflict',
+  'anomaly.lift_unknown': 'Lift of an unknown box',
+  'anomaly.lift_mismatch': 'Lift from the wrong slot',
+  'anomaly.unsupported_tier': 'Box above an empty tier',
+  'anomaly.bad_check_digit': 'Bad check digit',
+  'anomaly.moved_unlifted': 'Moved without a lift',
+  'anomaly.left_from_stack': 'Left while stacked',
+};
+
+// dictionaries lists the languages the UI speaks, by BCP 47 tag.
+export const dictionaries = { en };
