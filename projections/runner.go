@@ -39,8 +39,11 @@ type RunnerConfig struct {
 	CheckpointEvery time.Duration
 }
 
-// NewRunner returns a runner for projections. checkpoints may be nil.
+// NewRunner returns a runner for projections. checkpoints and log may be nil.
 func NewRunner(store es.Store, reg *es.Registry, checkpoints Checkpoints, cfg RunnerConfig, log *slog.Logger, ps ...Projection) *Runner {
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
 	if cfg.CheckpointEvery == 0 {
 		cfg.CheckpointEvery = 30 * time.Second
 	}

@@ -19,7 +19,7 @@ const (
 	DefaultSessionTimeout    = 30 * time.Second
 	DefaultHeartbeatInterval = 3 * time.Second
 	DefaultRebalanceTimeout  = 30 * time.Second
-	DefaultMaxWait           = time.Second
+	DefaultMaxWait           = 500 * time.Millisecond
 	DefaultMinBytes          = 1
 	DefaultMaxBytes          = 10 << 20 // 10 MiB per fetch
 	DefaultNackResendSleep   = 100 * time.Millisecond
@@ -72,7 +72,8 @@ type SubscriberConfig struct {
 	MaxBytes int
 
 	// MaxWait is how long the broker may hold a fetch waiting for MinBytes. Zero means
-	// DefaultMaxWait (1 s). It also bounds how long Close waits for an idle fetch.
+	// DefaultMaxWait (500 ms). kafka-go does not interrupt a fetch under way, so this is also
+	// how long Close may wait for an idle reader.
 	MaxWait time.Duration
 
 	// CommitInterval batches offset commits: acked offsets are committed at most this long after

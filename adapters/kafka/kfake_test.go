@@ -46,8 +46,9 @@ func testPublisherConfig(brokers []string) PublisherConfig {
 	return PublisherConfig{Brokers: brokers, AutoCreateTopics: true}
 }
 
-// testSubscriberConfig uses a short heartbeat so that rebalances settle in well under a second
-// instead of the production 3 s; everything else is the default.
+// testSubscriberConfig uses a short heartbeat, so that rebalances settle in well under a second
+// instead of the production 3 s, and a short fetch wait, so that Close is quick; the rest is
+// the default.
 func testSubscriberConfig(brokers []string, group string) SubscriberConfig {
 	return SubscriberConfig{
 		Brokers:           brokers,
@@ -55,6 +56,7 @@ func testSubscriberConfig(brokers []string, group string) SubscriberConfig {
 		SessionTimeout:    minSessionTimeout,
 		HeartbeatInterval: 200 * time.Millisecond,
 		RebalanceTimeout:  10 * time.Second,
+		MaxWait:           100 * time.Millisecond,
 		InitializeTopics:  true,
 		NackResendSleep:   10 * time.Millisecond,
 	}

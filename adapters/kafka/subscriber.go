@@ -354,9 +354,11 @@ func (p *partitionSource) commit(kafkago.Message) error { return nil } // no gro
 func (p *partitionSource) close() {
 	p.cancel()
 	p.wg.Wait()
+	var wg sync.WaitGroup
 	for _, r := range p.readers {
-		_ = r.Close()
+		wg.Go(func() { _ = r.Close() }) // each may wait out a fetch (MaxWait): in parallel
 	}
+	wg.Wait()
 }
 
 // sleep waits for d and reports whether ctx is still live.

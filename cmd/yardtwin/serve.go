@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -79,7 +80,7 @@ func serveOptions(f serveFlags) fx.Option {
 			ingest.Config{Lanes: f.Lanes},
 			projections.RunnerConfig{},
 			httpapi.Config{},
-			httpapi.ListenConfig{Addr: f.HTTP, Announce: os.Stdout},
+			httpapiListen(f.HTTP, os.Stdout),
 		),
 		fx.Provide(
 			newLogger,
@@ -125,7 +126,9 @@ func newBus(logger watermill.LoggerAdapter) (message.Publisher, message.Subscrib
 	return bus, bus, bus
 }
 
-func newChecker(reg *es.Registry, t terminal) *contract.Checker { return contract.NewChecker(reg, t.Layout) }
+func newChecker(reg *es.Registry, t terminal) *contract.Checker {
+	return contract.NewChecker(reg, t.Layout)
+}
 
 func newCheckpoints(f serveFlags) (projections.Checkpoints, error) {
 	return checkpoint.Open(filepath.Join(f.Data, "projections"))
@@ -152,4 +155,9 @@ func newHTTPDeps(gw *ingest.Gateway, m *yardmap.Model, store es.Store, runner *p
 		Web:           web.Handler(),
 		Log:           log,
 	}
+}
+
+// httpapiListen is the listen config of serve, announcing the address to announce.
+func httpapiListen(addr string, announce io.Writer) httpapi.ListenConfig {
+	return httpapi.ListenConfig{Addr: addr, Announce: announce}
 }

@@ -84,9 +84,10 @@ func (s *shape) contains(p orb.Point) bool {
 	return s.bound.Contains(p) && planar.PolygonContains(s.poly, p)
 }
 
-// grid is a uniform grid over the layout's extent. Each cell lists the shapes that may cover it, in
-// order of preference; a cell that lies wholly inside its first shape is marked full and answers
-// without a test.
+// grid is a uniform grid over the layout's extent. Each cell lists, in order of preference, the
+// shapes that reach into it, up to the first one that covers the whole cell. That one is flagged and
+// answers without a test, so most look-ups (a point well inside a block, or in a driving lane inside a
+// yard area) cost at most a rectangle test or two.
 type grid struct {
 	shapes     []shape
 	minX, minY float64
@@ -94,14 +95,15 @@ type grid struct {
 	inv        float64 // 1 / cell size
 	nx, ny     int
 	cells      []cell
-	items      []uint32 // shape indices, cell by cell
+	items      []uint32 // shape indices, cell by cell; coversCell marks a shape that covers the cell
 }
 
 type cell struct {
-	off  uint32 // first item
-	n    uint16 // number of items
-	full bool   // the first item covers the whole cell
+	off uint32 // first item
+	n   uint32 // number of items
 }
+
+const coversCell = 1 << 31
 
 const (
 	cellSize = 8.0     // m; a few cells across a block
@@ -138,28 +140,88 @@ func newGrid(l *Layout) *grid {
 		x1, y1 := g.cellXY(s.bound.Max)
 		for cy := y0; cy <= y1; cy++ {
 			for cx := x0; cx <= x1; cx++ {
-				cb := g.cellBound(cx, cy, size)
-				if s.isRect && overlap(s.r, boundRect(cb)) < 0 {
-					continue // the rotated rectangle misses this cell of its bounding box
-				}
 				i := cy*g.nx + cx
-				lists[i] = append(lists[i], uint32(si))
+				if n := len(lists[i]); n > 0 && lists[i][n-1]&coversCell != 0 {
+					continue // a preferred shape already covers the cell
+				}
+				switch s.coverage(g.cellBound(cx, cy, size)) {
+				case covered:
+					lists[i] = append(lists[i], uint32(si)|coversCell)
+				case partly:
+					lists[i] = append(lists[i], uint32(si))
+				case missed:
+					// a cell of the shape's bounding box that the shape itself misses
+				}
 			}
 		}
 	}
 	g.cells = make([]cell, len(lists))
 	for i, list := range lists {
-		c := cell{off: uint32(len(g.items)), n: uint16(min(len(list), math.MaxUint16))}
-		if len(list) > 0 {
-			first := &g.shapes[list[0]]
-			cb := g.cellBound(i%g.nx, i/g.nx, size)
-			c.full = first.isRect && first.r.contains(cb.Min) && first.r.contains(cb.Max) &&
-				first.r.contains(orb.Point{cb.Min[0], cb.Max[1]}) && first.r.contains(orb.Point{cb.Max[0], cb.Min[1]})
-		}
-		g.cells[i] = c
-		g.items = append(g.items, list[:c.n]...)
+		g.cells[i] = cell{off: uint32(len(g.items)), n: uint32(len(list))}
+		g.items = append(g.items, list...)
 	}
 	return g
+}
+
+type coverage uint8
+
+const (
+	missed coverage = iota
+	partly
+	covered
+)
+
+// coverage says how much of the box b the shape covers.
+func (s *shape) coverage(b orb.Bound) coverage {
+	if s.isRect {
+		if overlap(s.r, boundRect(b)) < 0 {
+			return missed
+		}
+		// Convex: if the corners are in, so is the box.
+		for _, c := range [4]orb.Point{b.Min, {b.Max[0], b.Min[1]}, b.Max, {b.Min[0], b.Max[1]}} {
+			if !s.r.contains(c) {
+				return partly
+			}
+		}
+		return covered
+	}
+	// If no edge of the polygon (holes included) touches the box, the box is wholly inside or
+	// wholly outside, and its centre says which.
+	for _, r := range s.poly {
+		for i := 1; i < len(r); i++ {
+			if segmentTouchesBox(r[i-1], r[i], b) {
+				return partly
+			}
+		}
+	}
+	if planar.PolygonContains(s.poly, b.Center()) {
+		return covered
+	}
+	return missed
+}
+
+// segmentTouchesBox reports whether the segment p–q meets the closed box b (Liang–Barsky clipping).
+func segmentTouchesBox(p, q orb.Point, b orb.Bound) bool {
+	t0, t1 := 0.0, 1.0
+	d := sub(q, p)
+	for axis := range 2 {
+		if d[axis] == 0 {
+			if p[axis] < b.Min[axis] || p[axis] > b.Max[axis] {
+				return false
+			}
+			continue
+		}
+		ta := (b.Min[axis] - p[axis]) / d[axis]
+		tb := (b.Max[axis] - p[axis]) / d[axis]
+		if ta > tb {
+			ta, tb = tb, ta
+		}
+		t0, t1 = max(t0, ta), min(t1, tb)
+		if t0 > t1 {
+			return false
+		}
+	}
+	return true
 }
 
 // shapes lists the layout's places in order of preference.
@@ -212,14 +274,9 @@ func (g *grid) find(p orb.Point) *shape {
 		return nil
 	}
 	c := g.cells[cy*g.nx+cx]
-	if c.n == 0 {
-		return nil
-	}
-	if c.full {
-		return &g.shapes[g.items[c.off]]
-	}
-	for _, si := range g.items[c.off : c.off+uint32(c.n)] {
-		if s := &g.shapes[si]; s.contains(p) {
+	for _, it := range g.items[c.off : c.off+c.n] {
+		s := &g.shapes[it&^coversCell]
+		if it&coversCell != 0 || s.contains(p) {
 			return s
 		}
 	}

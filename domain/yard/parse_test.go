@@ -270,7 +270,7 @@ func TestParseLayoutFeatureErrors(t *testing.T) {
 		{
 			name:      "unknown kind",
 			give:      func(fs []map[string]any) []map[string]any { fs[7]["properties"].(props)["kind"] = "sts"; return fs },
-			wantIndex: 7, wantProp: "kind", wantIn: `"sts" is not one of terminal, quay, berth, block`,
+			wantIndex: 7, wantID: "QC1", wantProp: "kind", wantIn: `"sts" is not one of terminal, quay, berth, block`,
 		},
 		{
 			name:      "berth length disagrees",
@@ -391,5 +391,16 @@ func TestParseLayoutDocumentErrors(t *testing.T) {
 				t.Fatalf("ParseLayout error = %v, want one containing %q", err, tt.wantIn)
 			}
 		})
+	}
+}
+
+// TestParseLayoutNoCascade checks that a broken block is reported once, not again by the crane
+// based in it.
+func TestParseLayoutNoCascade(t *testing.T) {
+	fs := testFeatures()
+	delete(fs[3]["properties"].(props), "rows")
+	_, err := ParseLayout(marshalLayout(t, fs))
+	if err == nil || strings.Contains(err.Error(), "RTG1") || !strings.Contains(err.Error(), "rows: missing") {
+		t.Errorf("error = %v, want only the block's missing rows", err)
 	}
 }

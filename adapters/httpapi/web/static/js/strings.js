@@ -107,12 +107,12 @@ export const en = {
   'kind.straddle_carrier': 'Straddle carrier',
   'kind.reach_stacker': 'Reach stacker',
 
-  'status.working': 'working',
-  'status.idle': 'idle',
-  'status.waiting': 'waiting',
-  'status.maintenance': 'maintenance',
-  'status.breakdown': 'breakdown',
-  'status.offline': 'offline',
+  'machine.working': 'working',
+  'machine.idle': 'idle',
+  'machine.waiting': 'waiting',
+  'machine.maintenance': 'maintenance',
+  'machine.breakdown': 'breakdown',
+  'machine.offline': 'offline',
 
   'category.import': 'import',
   'category.export': 'export',

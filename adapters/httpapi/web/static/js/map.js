@@ -1,0 +1,728 @@
+// The yard map: a canvas showing the terminal layout, blocks coloured by fill, vessels at berth and
+// the equipment, with pan and zoom. It draws only when something changed (a refresh, a pan, a zoom,
+// a machine still gliding to its new position), never on a timer.
+//
+// Geometry is kept in local metres (geo.js), built once per layout; polygons and lines are Path2D
+// objects drawn through the view's transform, and symbols and labels in screen pixels on top.
+
+import { Projection, View, bbox, inRing, niceLength } from './geo.js';
+import { fillRGB, inkOn, readTheme, statusColour } from './palette.js';
+import { drawSymbol, symbolSize } from './symbols.js';
+import { int, pct, t } from './i18n.js';
+
+/** glideMs is how long a machine takes to move from its last reported position to the new one. */
+const glideMs = 900;
+/** teleportM: a machine that moved farther than this between refreshes jumps instead of gliding. */
+const teleportM = 400;
+/** pulseMs is how long the search mark pulses before it stays still. */
+const pulseMs = 3000;
+
+const reducedMotion = matchMedia('(prefers-reduced-motion: reduce)');
+
+/**
+ * YardMap draws the yard on a canvas. Feed it the layout once (setLayout), then live data (setYard,
+ * setVessels) as it comes. onHover(hit, clientX, clientY) is called as the pointer moves over a
+ * block or a machine, and with a null hit when it leaves them.
+ */
+export class YardMap {
+  constructor(canvas, { onHover = () => {} } = {}) {
+    this.canvas = canvas;
+    this.ctx = canvas.getContext('2d');
+    this.view = new View();
+    this.theme = readTheme();
+    this.onHover = onHover;
+    this.proj = null;
+    this.extent = null;
+    this.userMoved = false; // once the user pans or zooms, a resize no longer refits the terminal
+    this.dpr = 1;
+    this.frame = 0;
+    this.layers = emptyLayers();
+    this.live = new Map(); // block id → live properties from yard.geojson
+    this.machines = new Map(); // machine id → {id, kind, status, place, at, from, to, t0}
+    this.movingUntil = 0;
+    this.berthed = []; // vessel visits at berth
+    this.hover = null; // {hit, sx, sy, clientX, clientY}
+    this.mark = null; // search mark: {at: [x, y], label, t0}
+    this.tween = null; // view animation: {from, to, t0, ms}
+    this.pointers = new Map();
+    new ResizeObserver(() => this.resize()).observe(canvas);
+    this.resize();
+    this.bindPointer();
+  }
+
+  /** blockCount is the number of blocks drawn. */
+  get blockCount() {
+    return this.layers.blocks.size;
+  }
+
+  /** machineCount is the number of machines drawn at a reported position. */
+  get machineCount() {
+    return this.machines.size;
+  }
+
+  /**
+   * setLayout reads the terminal layout (a GeoJSON FeatureCollection in WGS84), centres the
+   * projection on it and fits it to the window. It returns the terminal's {name, locode}.
+   */
+  setLayout(fc) {
+    const features = (fc?.features ?? []).filter((f) => f?.geometry && f.properties);
+    const positions = [];
+    for (const f of features) collectPositions(f.geometry.coordinates, positions);
+    const ll = bbox(positions);
+    if (!ll) throw new Error('the layout has no geometry');
+    this.proj = new Projection((ll[0] + ll[2]) / 2, (ll[1] + ll[3]) / 2);
+    this.layers = buildLayers(features, this.proj);
+    // Blocks the live data has but the layout lacks are added by setYard; keep their ids apart.
+    this.extent = bbox(positions.map((p) => this.proj.local(p)));
+    this.userMoved = false;
+    this.fit();
+    const terminal = features.find((f) => f.properties.kind === 'terminal')?.properties ?? {};
+    return { name: terminal.name ?? '', locode: terminal.locode ?? '' };
+  }
+
+  /** setYard takes the block and equipment features of yard.geojson. */
+  setYard({ blocks, equipment }) {
+    if (!this.proj) return;
+    this.live = new Map();
+    for (const f of blocks) {
+      const p = f.properties;
+      this.live.set(p.id, p);
+      if (!this.layers.blocks.has(p.id)) {
+        const blk = makeBlock(p, firstRing(f.geometry), this.proj);
+        if (blk) this.layers.blocks.set(p.id, blk);
+      }
+    }
+    const now = performance.now();
+    const next = new Map();
+    for (const f of equipment) {
+      const p = f.properties;
+      if (f.geometry?.type !== 'Point') continue;
+      const to = this.proj.local(f.geometry.coordinates);
+      const prev = this.machines.get(p.id);
+      let from = to;
+      if (prev && !reducedMotion.matches) {
+        const cur = machineAt(prev, now);
+        if (Math.hypot(cur[0] - to[0], cur[1] - to[1]) < teleportM) from = cur;
+      }
+      next.set(p.id, { id: p.id, kind: p.equipment, status: p.status, place: p.place, at: p.at, from, to, t0: now });
+    }
+    this.machines = next;
+    this.movingUntil = now + glideMs;
+    this.invalidate();
+    this.refreshHover();
+  }
+
+  /** setVessels takes the vessel visits; those berthed at a berth of the layout are drawn. */
+  setVessels(visits) {
+    this.berthed = visits.filter((v) => v.state === 'berthed' && this.layers.berths.has(v.berth));
+    this.invalidate();
+  }
+
+  /** showMark marks a WGS84 position [lon, lat] with a label and brings it into view. */
+  showMark(lonlat, label) {
+    if (!this.proj) return;
+    const at = this.proj.local(lonlat);
+    this.mark = { at, label, t0: performance.now() };
+    this.flyTo(at, Math.max(this.view.scale, 1.5));
+  }
+
+  /** clearMark removes the search mark. */
+  clearMark() {
+    this.mark = null;
+    this.invalidate();
+  }
+
+  /** fit shows the whole terminal. */
+  fit() {
+    if (!this.extent) return;
+    this.view.fit(this.extent);
+    this.invalidate();
+  }
+
+  /** zoomBy zooms by factor about the middle of the map. */
+  zoomBy(factor) {
+    this.userMoved = true;
+    this.view.zoomAt(factor);
+    this.invalidate();
+  }
+
+  /** panBy moves the map by dx, dy CSS pixels. */
+  panBy(dx, dy) {
+    this.userMoved = true;
+    this.view.panBy(dx, dy);
+    this.invalidate();
+  }
+
+  flyTo([x, y], scale) {
+    this.userMoved = true;
+    const v = this.view;
+    const to = { cx: x, cy: y, scale: Math.min(v.maxScale, Math.max(v.minScale, scale)) };
+    if (reducedMotion.matches) {
+      Object.assign(v, to);
+      this.tween = null;
+    } else {
+      this.tween = { from: { cx: v.cx, cy: v.cy, scale: v.scale }, to, t0: performance.now(), ms: 500 };
+    }
+    this.invalidate();
+  }
+
+  resize() {
+    const r = this.canvas.getBoundingClientRect();
+    this.dpr = window.devicePixelRatio || 1;
+    this.canvas.width = Math.max(1, Math.round(r.width * this.dpr));
+    this.canvas.height = Math.max(1, Math.round(r.height * this.dpr));
+    this.view.resize(r.width, r.height);
+    if (!this.userMoved && this.extent) this.view.fit(this.extent);
+    this.draw(performance.now()); // now, not next frame: resizing cleared the canvas
+  }
+
+  invalidate() {
+    if (!this.frame) this.frame = requestAnimationFrame((now) => this.render(now));
+  }
+
+  render(now) {
+    this.frame = 0;
+    let again = now < this.movingUntil;
+    if (this.tween) {
+      const { from, to, t0, ms } = this.tween;
+      const u = Math.min(1, (now - t0) / ms);
+      const e = u * u * (3 - 2 * u);
+      const v = this.view;
+      // Interpolate the scale geometrically, so a long zoom feels even.
+      v.scale = from.scale * (to.scale / from.scale) ** e;
+      v.cx = from.cx + (to.cx - from.cx) * e;
+      v.cy = from.cy + (to.cy - from.cy) * e;
+      if (u < 1) again = true;
+      else this.tween = null;
+    }
+    if (this.mark && !reducedMotion.matches && now - this.mark.t0 < pulseMs) again = true;
+    this.draw(now);
+    if (again) this.invalidate();
+  }
+
+  // hitTest returns what is under the CSS-pixel position [sx, sy]: a machine (drawn on top) or a
+  // block, or null.
+  hitTest([sx, sy]) {
+    if (!this.proj) return null;
+    const now = performance.now();
+    let best = null;
+    let bestD = Infinity;
+    for (const m of this.machines.values()) {
+      const [x, y] = this.view.screen(machineAt(m, now));
+      const d = Math.hypot(x - sx, y - sy);
+      if (d <= symbolSize(m.kind, this.view.scale) / 2 + 3 && d < bestD) {
+        best = m;
+        bestD = d;
+      }
+    }
+    if (best) return { type: 'machine', machine: best };
+    const p = this.view.local([sx, sy]);
+    for (const blk of this.layers.blocks.values()) {
+      const [x0, y0, x1, y1] = blk.bbox;
+      if (p[0] >= x0 && p[0] <= x1 && p[1] >= y0 && p[1] <= y1 && inRing(p, blk.ring)) {
+        return { type: 'block', block: blk, live: this.live.get(blk.id) ?? null };
+      }
+    }
+    return null;
+  }
+
+  refreshHover() {
+    if (!this.hover) return;
+    const { sx, sy, clientX, clientY } = this.hover;
+    this.setHover(this.hitTest([sx, sy]), sx, sy, clientX, clientY);
+  }
+
+  setHover(hit, sx, sy, clientX, clientY) {
+    const before = this.hover?.hit;
+    this.hover = hit ? { hit, sx, sy, clientX, clientY } : null;
+    const same = before && hit && before.type === hit.type && (before.block ?? before.machine).id === (hit.block ?? hit.machine).id;
+    if (!same) this.invalidate();
+    this.onHover(hit, clientX, clientY);
+  }
+
+  bindPointer() {
+    const c = this.canvas;
+    const at = (e) => {
+      const r = c.getBoundingClientRect();
+      return [e.clientX - r.left, e.clientY - r.top];
+    };
+    let pinch = null;
+    c.addEventListener('pointerdown', (e) => {
+      if (e.pointerType === 'mouse' && e.button !== 0) return;
+      c.setPointerCapture(e.pointerId);
+      this.pointers.set(e.pointerId, at(e));
+      if (this.pointers.size === 2) {
+        const [a, b] = [...this.pointers.values()];
+        pinch = { d: Math.hypot(a[0] - b[0], a[1] - b[1]) };
+      }
+      c.classList.add('dragging');
+      this.tween = null;
+    });
+    c.addEventListener('pointermove', (e) => {
+      const p = at(e);
+      const prev = this.pointers.get(e.pointerId);
+      if (!prev) {
+        if (e.pointerType === 'mouse') this.setHover(this.hitTest(p), p[0], p[1], e.clientX, e.clientY);
+        return;
+      }
+      this.pointers.set(e.pointerId, p);
+      if (this.pointers.size === 1) {
+        this.panBy(p[0] - prev[0], p[1] - prev[1]);
+      } else if (this.pointers.size === 2 && pinch) {
+        const [a, b] = [...this.pointers.values()];
+        const d = Math.hypot(a[0] - b[0], a[1] - b[1]);
+        const mid = [(a[0] + b[0]) / 2, (a[1] + b[1]) / 2];
+        this.view.panBy((p[0] - prev[0]) / 2, (p[1] - prev[1]) / 2);
+        if (pinch.d > 0) this.view.zoomAt(d / pinch.d, mid);
+        pinch.d = d;
+        this.userMoved = true;
+        this.invalidate();
+      }
+    });
+    const up = (e) => {
+      this.pointers.delete(e.pointerId);
+      if (this.pointers.size < 2) pinch = null;
+      if (this.pointers.size === 0) c.classList.remove('dragging');
+    };
+    c.addEventListener('pointerup', up);
+    c.addEventListener('pointercancel', up);
+    c.addEventListener('pointerleave', (e) => {
+      if (e.pointerType === 'mouse' && this.hover) this.setHover(null);
+    });
+    c.addEventListener(
+      'wheel',
+      (e) => {
+        e.preventDefault();
+        // Lines and pages to pixels, so every mouse and touchpad zooms at a similar pace.
+        const dy = e.deltaY * (e.deltaMode === 1 ? 16 : e.deltaMode === 2 ? this.view.height : 1);
+        this.userMoved = true;
+        this.tween = null;
+        this.view.zoomAt(Math.exp(-dy * 0.002), at(e));
+        this.invalidate();
+        this.refreshHover();
+      },
+      { passive: false },
+    );
+    c.addEventListener('dblclick', (e) => {
+      this.userMoved = true;
+      this.view.zoomAt(2, at(e));
+      this.invalidate();
+    });
+  }
+
+  draw(now) {
+    const { ctx, view, theme, dpr } = this;
+    ctx.setTransform(1, 0, 0, 1, 0, 0);
+    ctx.fillStyle = theme.background;
+    ctx.fillRect(0, 0, this.canvas.width, this.canvas.height);
+    if (!this.proj) return;
+    const L = this.layers;
+    const px = 1 / view.scale; // one CSS pixel, in metres
+
+    ctx.setTransform(...view.matrix(dpr));
+    ctx.lineJoin = 'round';
+    for (const a of L.areas) {
+      ctx.fillStyle = a.use === 'road' ? theme.road : theme.area;
+      ctx.fill(a.path);
+    }
+    ctx.lineWidth = px;
+    for (const g of L.gates) {
+      ctx.fillStyle = theme.gate;
+      ctx.fill(g.path);
+      ctx.strokeStyle = theme.gateStroke;
+      ctx.stroke(g.path);
+    }
+    ctx.setLineDash([4 * px, 4 * px]);
+    ctx.strokeStyle = theme.gateStroke;
+    for (const lane of L.lanes) if (lane.path) ctx.stroke(lane.path);
+    ctx.setLineDash([]);
+
+    ctx.strokeStyle = theme.quay;
+    ctx.lineWidth = 3 * px;
+    ctx.lineCap = 'butt';
+    for (const q of L.quays) ctx.stroke(q.path);
+    ctx.strokeStyle = theme.berth;
+    for (const b of L.berths.values()) {
+      // The berth as a band along the wall, on the water side, with a tick at each end.
+      const off = 4 * px;
+      ctx.lineWidth = 4 * px;
+      ctx.beginPath();
+      ctx.moveTo(b.a[0] + b.sea[0] * off, b.a[1] + b.sea[1] * off);
+      ctx.lineTo(b.b[0] + b.sea[0] * off, b.b[1] + b.sea[1] * off);
+      ctx.stroke();
+      ctx.lineWidth = 1.5 * px;
+      ctx.beginPath();
+      for (const e of [b.a, b.b]) {
+        ctx.moveTo(e[0], e[1]);
+        ctx.lineTo(e[0] + b.sea[0] * 12 * px, e[1] + b.sea[1] * 12 * px);
+      }
+      ctx.stroke();
+    }
+
+    ctx.fillStyle = theme.vessel;
+    ctx.strokeStyle = theme.vesselStroke;
+    ctx.lineWidth = px;
+    for (const v of this.berthed) {
+      const hull = L.berths.get(v.berth).hull;
+      ctx.fill(hull);
+      ctx.stroke(hull);
+    }
+
+    ctx.lineWidth = px;
+    for (const blk of L.blocks.values()) {
+      const live = this.live.get(blk.id);
+      ctx.fillStyle = live ? rgb((blk.rgb = fillRGB(live.fill))) : theme.noData;
+      ctx.fill(blk.path);
+      ctx.strokeStyle = theme.blockStroke;
+      ctx.stroke(blk.path);
+      if (live && live.boxes > live.capacity) {
+        // More boxes than slots can only come from contradicting reports: flag the block.
+        ctx.save();
+        ctx.strokeStyle = '#d55e00';
+        ctx.lineWidth = 3 * px;
+        ctx.setLineDash([6 * px, 4 * px]);
+        ctx.stroke(blk.path);
+        ctx.restore();
+      }
+    }
+    const hov = this.hover?.hit;
+    if (hov?.type === 'block') {
+      ctx.strokeStyle = theme.hover;
+      ctx.lineWidth = 2.5 * px;
+      ctx.stroke(hov.block.path);
+    }
+
+    // Screen-space layers: labels, symbols, the mark, the scale bar.
+    ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+    this.drawBlockLabels();
+    this.drawBerthLabels();
+
+    // Crane home positions, faint, for the cranes that have not reported yet.
+    ctx.globalAlpha = 0.45;
+    for (const home of L.homes) {
+      if (this.machines.has(home.id)) continue;
+      const [x, y] = view.screen(home.at);
+      drawSymbol(ctx, home.kind, x, y, symbolSize(home.kind, view.scale), theme.noData, theme.quay);
+    }
+    ctx.globalAlpha = 1;
+    // Machines that move least are drawn first, so trucks stay visible under the cranes' booms.
+    for (const kind of ['quay_crane', 'yard_crane', 'reach_stacker', 'straddle_carrier', 'truck', null]) {
+      for (const m of this.machines.values()) {
+        if (kind === null ? drawOrder.has(m.kind) : m.kind !== kind) continue;
+        const [x, y] = view.screen(machineAt(m, now));
+        const size = symbolSize(m.kind, view.scale);
+        drawSymbol(ctx, m.kind, x, y, size, statusColour(m.status), theme.symbolStroke);
+        if (hov?.type === 'machine' && hov.machine.id === m.id) {
+          ctx.beginPath();
+          ctx.arc(x, y, size / 2 + 4, 0, 2 * Math.PI);
+          ctx.strokeStyle = theme.hover;
+          ctx.lineWidth = 2;
+          ctx.stroke();
+        }
+      }
+    }
+    this.drawMark(now);
+    this.drawScaleBar();
+  }
+
+  drawBlockLabels() {
+    const { ctx, view, theme } = this;
+    ctx.textAlign = 'center';
+    ctx.textBaseline = 'middle';
+    for (const blk of this.layers.blocks.values()) {
+      const shortPx = blk.short * view.scale;
+      const longPx = blk.long * view.scale;
+      if (shortPx < 13) continue;
+      const size = Math.round(Math.min(16, Math.max(10, shortPx * 0.38)));
+      ctx.font = `600 ${size}px ${theme.font}`;
+      if (ctx.measureText(blk.id).width > longPx - 6) continue;
+      const live = this.live.get(blk.id);
+      const [x, y] = view.screen(blk.centre);
+      ctx.save();
+      ctx.translate(x, y);
+      ctx.rotate(blk.screenAngle);
+      ctx.fillStyle = live ? inkOn(blk.rgb ?? fillRGB(live.fill)) : theme.label;
+      if (live && shortPx >= 2.6 * size + 6) {
+        ctx.fillText(blk.id, 0, -size * 0.6);
+        ctx.font = `${Math.round(size * 0.85)}px ${theme.font}`;
+        ctx.fillText(pct(live.fill), 0, size * 0.65);
+      } else {
+        ctx.fillText(blk.id, 0, 0);
+      }
+      ctx.restore();
+    }
+  }
+
+  drawBerthLabels() {
+    const { ctx, view, theme } = this;
+    ctx.textAlign = 'center';
+    ctx.textBaseline = 'middle';
+    ctx.lineJoin = 'round';
+    const berthed = new Map(this.berthed.map((v) => [v.berth, v]));
+    for (const b of this.layers.berths.values()) {
+      const lenPx = b.length * view.scale;
+      if (lenPx < 36) continue;
+      const visit = berthed.get(b.id);
+      // Beyond the hull when a vessel is there, just off the wall when not.
+      const offM = visit ? b.gap + b.beam : 0;
+      const mid = [(b.a[0] + b.b[0]) / 2, (b.a[1] + b.b[1]) / 2];
+      const [x, y] = view.screen([mid[0] + b.sea[0] * offM, mid[1] + b.sea[1] * offM]);
+      const [sx, sy] = [b.sea[0], -b.sea[1]]; // seaward on screen (y down)
+      ctx.font = `600 12px ${theme.font}`;
+      halo(ctx, b.id, x + sx * 14, y + sy * 14, theme);
+      if (visit && lenPx >= 70 && b.beam * view.scale >= 12) {
+        const [vx, vy] = view.screen([mid[0] + b.sea[0] * (b.gap + b.beam / 2), mid[1] + b.sea[1] * (b.gap + b.beam / 2)]);
+        ctx.save();
+        ctx.translate(vx, vy);
+        ctx.rotate(b.screenAngle);
+        ctx.font = `12px ${theme.font}`;
+        const name = visit.vessel || visit.visit;
+        const fits = ctx.measureText(name).width < lenPx * 0.8;
+        if (fits) halo(ctx, name, 0, 0, theme);
+        ctx.restore();
+      }
+    }
+  }
+
+  drawMark(now) {
+    if (!this.mark) return;
+    const { ctx, view, theme } = this;
+    const [x, y] = view.screen(this.mark.at);
+    const age = now - this.mark.t0;
+    const pulse = !reducedMotion.matches && age < pulseMs ? (1 - Math.cos((age / 700) * 2 * Math.PI)) * 4 : 0;
+    const r = 11 + pulse;
+    ctx.lineWidth = 5;
+    ctx.strokeStyle = theme.blockStroke;
+    ctx.beginPath();
+    ctx.arc(x, y, r, 0, 2 * Math.PI);
+    ctx.stroke();
+    ctx.lineWidth = 3;
+    ctx.strokeStyle = theme.highlight;
+    ctx.stroke();
+    ctx.beginPath();
+    ctx.arc(x, y, 2.5, 0, 2 * Math.PI);
+    ctx.fillStyle = theme.highlight;
+    ctx.fill();
+    if (this.mark.label) {
+      ctx.font = `600 13px ${theme.font}`;
+      ctx.textAlign = 'left';
+      ctx.textBaseline = 'middle';
+      halo(ctx, this.mark.label, x + r + 6, y, theme);
+    }
+  }
+
+  drawScaleBar() {
+    const { ctx, view, theme } = this;
+    const metres = niceLength(140 / view.scale);
+    const w = metres * view.scale;
+    const x = 16;
+    const y = view.height - 18;
+    ctx.strokeStyle = theme.labelHalo;
+    ctx.lineWidth = 5;
+    const path = new Path2D();
+    path.moveTo(x, y - 6);
+    path.lineTo(x, y);
+    path.lineTo(x + w, y);
+    path.lineTo(x + w, y - 6);
+    ctx.stroke(path);
+    ctx.strokeStyle = theme.label;
+    ctx.lineWidth = 1.5;
+    ctx.stroke(path);
+    ctx.font = `12px ${theme.font}`;
+    ctx.textAlign = 'left';
+    ctx.textBaseline = 'bottom';
+    halo(ctx, t('map.scale', { n: int(metres) }), x + 4, y - 4, theme);
+  }
+}
+
+const drawOrder = new Set(['quay_crane', 'yard_crane', 'reach_stacker', 'straddle_carrier', 'truck']);
+
+function halo(ctx, text, x, y, theme) {
+  ctx.lineWidth = 3;
+  ctx.strokeStyle = theme.labelHalo;
+  ctx.strokeText(text, x, y);
+  ctx.fillStyle = theme.label;
+  ctx.fillText(text, x, y);
+}
+
+const rgb = ([r, g, b]) => `rgb(${r},${g},${b})`;
+
+/** machineAt is where a machine is drawn at time now: gliding from its last position to the new one. */
+function machineAt(m, now) {
+  const u = Math.min(1, Math.max(0, (now - m.t0) / glideMs));
+  if (u >= 1) return m.to;
+  return [m.from[0] + (m.to[0] - m.from[0]) * u, m.from[1] + (m.to[1] - m.from[1]) * u];
+}
+
+function emptyLayers() {
+  return { quays: [], berths: new Map(), blocks: new Map(), gates: [], lanes: [], areas: [], homes: [] };
+}
+
+function collectPositions(c, out) {
+  if (!Array.isArray(c)) return;
+  if (typeof c[0] === 'number') out.push(c);
+  else for (const x of c) collectPositions(x, out);
+}
+
+/** outerRings returns the outer rings of a Polygon or MultiPolygon, in WGS84. */
+function outerRings(g) {
+  if (g?.type === 'Polygon') return [g.coordinates[0]];
+  if (g?.type === 'MultiPolygon') return g.coordinates.map((p) => p[0]);
+  return [];
+}
+
+function firstRing(g) {
+  return outerRings(g)[0] ?? null;
+}
+
+function lineStrings(g) {
+  if (g?.type === 'LineString') return [g.coordinates];
+  if (g?.type === 'MultiLineString') return g.coordinates;
+  return [];
+}
+
+function ringPath(rings) {
+  const p = new Path2D();
+  for (const ring of rings) {
+    ring.forEach(([x, y], i) => (i ? p.lineTo(x, y) : p.moveTo(x, y)));
+    p.closePath();
+  }
+  return p;
+}
+
+function linePath(lines) {
+  const p = new Path2D();
+  for (const line of lines) line.forEach(([x, y], i) => (i ? p.lineTo(x, y) : p.moveTo(x, y)));
+  return p;
+}
+
+/** uprightAngle turns a direction in local metres (y north) into a screen angle for text, never upside down. */
+function uprightAngle(dx, dy) {
+  let a = Math.atan2(-dy, dx);
+  if (a > Math.PI / 2) a -= Math.PI;
+  if (a <= -Math.PI / 2) a += Math.PI;
+  return a;
+}
+
+function makeBlock(props, ringWGS84, proj) {
+  if (!ringWGS84 || ringWGS84.length < 4) return null;
+  let ring = ringWGS84.map((p) => proj.local(p));
+  const [f, l] = [ring[0], ring[ring.length - 1]];
+  if (f[0] === l[0] && f[1] === l[1]) ring = ring.slice(0, -1);
+  const side = (i) => [ring[(i + 1) % ring.length][0] - ring[i][0], ring[(i + 1) % ring.length][1] - ring[i][1]];
+  const [s0, s1] = [side(0), side(1)];
+  const [l0, l1] = [Math.hypot(...s0), Math.hypot(...s1)];
+  const along = l0 >= l1 ? s0 : s1;
+  return {
+    id: props.id,
+    props,
+    ring,
+    path: ringPath([ring]),
+    bbox: bbox(ring),
+    centre: [ring.reduce((a, p) => a + p[0], 0) / ring.length, ring.reduce((a, p) => a + p[1], 0) / ring.length],
+    long: Math.max(l0, l1),
+    short: Math.min(l0, l1),
+    screenAngle: uprightAngle(along[0], along[1]),
+    rgb: null,
+  };
+}
+
+function buildLayers(features, proj) {
+  const L = emptyLayers();
+  const local = (line) => line.map((p) => proj.local(p));
+  for (const f of features) {
+    const p = f.properties;
+    const g = f.geometry;
+    switch (p.kind) {
+      case 'quay': {
+        const lines = lineStrings(g).map(local);
+        L.quays.push({ id: p.id, lines, landSide: p.land_side === 'right' ? 'right' : 'left', path: linePath(lines) });
+        break;
+      }
+      case 'berth': {
+        const line = lineStrings(g).map(local)[0];
+        if (line?.length >= 2) L.berths.set(p.id, { id: p.id, a: line[0], b: line[line.length - 1], props: p });
+        break;
+      }
+      case 'block': {
+        const blk = makeBlock(p, firstRing(g), proj);
+        if (blk) L.blocks.set(p.id, blk);
+        break;
+      }
+      case 'gate':
+      case 'area': {
+        const rings = outerRings(g).map(local);
+        if (rings.length === 0) break;
+        const item = { id: p.id, use: p.use, path: ringPath(rings) };
+        (p.kind === 'gate' ? L.gates : L.areas).push(item);
+        break;
+      }
+      case 'gate_lane': {
+        const lines = lineStrings(g).map(local);
+        L.lanes.push({ id: p.id, direction: p.direction, path: lines.length ? linePath(lines) : null });
+        break;
+      }
+      case 'quay_crane':
+      case 'yard_crane':
+        if (g.type === 'Point') L.homes.push({ id: p.id, kind: p.kind, at: proj.local(g.coordinates) });
+        break;
+    }
+  }
+  const allBlocks = [...L.blocks.values()].flatMap((b) => b.ring);
+  const yardCentre = allBlocks.length ? centreOf(bbox(allBlocks)) : [0, 0];
+  for (const b of L.berths.values()) placeBerth(b, L.quays, yardCentre);
+  return L;
+}
+
+const centreOf = ([x0, y0, x1, y1]) => [(x0 + x1) / 2, (y0 + y1) / 2];
+
+/**
+ * placeBerth finds which way the sea is from a berth, from the land_side of the quay it lies on (the
+ * nearest quay line), or failing that away from the yard; and shapes the hull of a vessel lying there.
+ */
+function placeBerth(b, quays, yardCentre) {
+  const len = Math.hypot(b.b[0] - b.a[0], b.b[1] - b.a[1]) || 1;
+  const u = [(b.b[0] - b.a[0]) / len, (b.b[1] - b.a[1]) / len];
+  const mid = [(b.a[0] + b.b[0]) / 2, (b.a[1] + b.b[1]) / 2];
+  let sea = null;
+  let best = Infinity;
+  for (const q of quays) {
+    for (const line of q.lines) {
+      for (let i = 0; i + 1 < line.length; i++) {
+        const d = segmentDistance(mid, line[i], line[i + 1]);
+        if (d < best) {
+          best = d;
+          const dir = [line[i + 1][0] - line[i][0], line[i + 1][1] - line[i][1]];
+          const left = [-dir[1], dir[0]];
+          const s = q.landSide === 'left' ? -1 : 1; // the sea is on the other side from the land
+          const n = Math.hypot(...left) || 1;
+          sea = [(s * left[0]) / n, (s * left[1]) / n];
+        }
+      }
+    }
+  }
+  if (!sea) {
+    const n = [-u[1], u[0]];
+    const towardsYard = (yardCentre[0] - mid[0]) * n[0] + (yardCentre[1] - mid[1]) * n[1];
+    sea = towardsYard > 0 ? [-n[0], -n[1]] : n;
+  }
+  b.sea = sea;
+  b.length = len;
+  b.gap = 4; // m between the wall and the hull (fenders)
+  b.beam = Math.min(50, Math.max(16, len * 0.13));
+  b.screenAngle = uprightAngle(u[0], u[1]);
+  // The hull: stern square at a, bow pointed at b, a little shorter than the berth.
+  const at = (along, out) => [b.a[0] + u[0] * along + sea[0] * out, b.a[1] + u[1] * along + sea[1] * out];
+  const s0 = len * 0.04;
+  const s1 = len * 0.96;
+  const bow = Math.min(b.beam * 1.2, len * 0.15);
+  b.hull = ringPath([[at(s0, b.gap), at(s1 - bow, b.gap), at(s1, b.gap + b.beam / 2), at(s1 - bow, b.gap + b.beam), at(s0, b.gap + b.beam)]]);
+}
+
+function segmentDistance(p, a, b) {
+  const dx = b[0] - a[0];
+  const dy = b[1] - a[1];
+  const l2 = dx * dx + dy * dy;
+  const u = l2 ? Math.max(0, Math.min(1, ((p[0] - a[0]) * dx + (p[1] - a[1]) * dy) / l2)) : 0;
+  return Math.hypot(p[0] - a[0] - u * dx, p[1] - a[1] - u * dy);
+}

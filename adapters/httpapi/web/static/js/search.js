@@ -1,0 +1,114 @@
+// Container search: type a container number, press Enter, see where the box is and where on the map.
+
+import * as api from './api.js';
+import { h } from './dom.js';
+import { int, label, t, time } from './i18n.js';
+
+/**
+ * bindSearch wires the search form. onFound(record, {fly}) is called with the container's record
+ * (fly is true for a new search, false for a refresh of the same box); onClear when the result goes.
+ * It returns {refresh, clear}: refresh asks again for the box shown, so that the result follows it.
+ */
+export function bindSearch({ form, input, out, onFound, onClear }) {
+  let current = ''; // the container shown, canonical form
+  let seq = 0; // the latest request; older answers are dropped
+  let shown = ''; // the record shown, as JSON: a refresh that finds the same redraws nothing
+
+  form.addEventListener('submit', (e) => {
+    e.preventDefault();
+    find(input.value, true);
+  });
+  input.addEventListener('keydown', (e) => {
+    if (e.key === 'Escape') {
+      input.value = '';
+      clear();
+    }
+  });
+
+  async function find(text, fly) {
+    // The server accepts spaces, dashes and lower case too; normalising here keeps the shown id tidy.
+    const id = text.toUpperCase().replace(/[\s-]/g, '');
+    if (!id) {
+      clear();
+      return;
+    }
+    const mine = ++seq;
+    if (fly) {
+      current = id;
+      out.dataset.state = 'loading';
+      out.replaceChildren(h('p', { class: 'muted', text: t('search.looking', { id }) }));
+    }
+    try {
+      const rec = await api.container(id);
+      if (mine !== seq) return;
+      const json = JSON.stringify(rec);
+      if (!fly && json === shown) return;
+      shown = json;
+      current = rec.container;
+      render(rec);
+      onFound(rec, { fly });
+    } catch (err) {
+      if (mine !== seq) return;
+      if (!fly && err.status === 0) return; // a refresh that failed: keep what is shown
+      current = '';
+      shown = '';
+      out.dataset.state = 'error';
+      out.dataset.error = String(err.status ?? 0);
+      const msg =
+        err.status === 404 ? t('search.notFound', { id })
+        : err.status === 400 ? t('search.malformed', { reason: err.message.replace(/^container: /, '') })
+        : t('search.failed', { error: err.message });
+      out.replaceChildren(h('p', { class: 'error', role: 'alert', text: msg }));
+      onClear();
+    }
+  }
+
+  function clear() {
+    seq++;
+    current = '';
+    shown = '';
+    out.dataset.state = 'empty';
+    delete out.dataset.error;
+    delete out.dataset.container;
+    out.replaceChildren();
+    onClear();
+  }
+
+  function render(rec) {
+    out.dataset.state = 'found';
+    out.dataset.container = rec.container;
+    delete out.dataset.error;
+    const rows = [];
+    const row = (key, ...value) => rows.push(h('dt', { text: t(key) }), h('dd', {}, ...value));
+    if (rec.slot) {
+      const s = rec.slot;
+      const text = `${s.block}.${String(s.bay).padStart(2, '0')}.${String(s.row).padStart(2, '0')}.${s.tier}`;
+      row('search.slot', h('code', { text }), ' ', h('small', { text: t('search.slotText', s) }));
+    }
+    if (rec.truck) row('search.truck', rec.truck);
+    if (rec.visit) row('search.visit', rec.visit);
+    row('search.since', h('time', { datetime: rec.since, text: time(rec.since) }));
+    const type = [rec.size_type, rec.category && label('category', rec.category), rec.reefer && t('search.reefer')].filter(Boolean).join(' · ');
+    if (type) row('search.type', type);
+    if (rec.weight_kg) row('search.weight', t('search.weightKg', { n: int(rec.weight_kg) }));
+    if (rec.holds?.length) row('search.holds', ...rec.holds.map((x) => h('span', { class: 'badge hold', text: x })));
+    out.replaceChildren(
+      h('div', { class: 'result-head' }, h('strong', { class: 'container-id', text: rec.container }), h('span', { class: `badge where-${rec.where}`, text: label('where', rec.where) })),
+      rec.check_digit_ok ? null : h('p', { class: 'warning', text: t('search.checkDigit') }),
+      h('dl', { class: 'facts' }, rows),
+      rec.point
+        ? h('div', { class: 'actions' },
+            h('button', { type: 'button', id: 'search-show', text: t('search.showOnMap'), on: { click: () => onFound(rec, { fly: true }) } }),
+            h('button', { type: 'button', class: 'secondary', text: t('search.clear'), on: { click: () => { input.value = ''; clear(); input.focus(); } } }),
+          )
+        : h('p', { class: 'muted', text: t('search.noPoint') }),
+    );
+  }
+
+  return {
+    refresh() {
+      if (current) find(current, false);
+    },
+    clear,
+  };
+}

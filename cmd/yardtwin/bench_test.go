@@ -1,0 +1,191 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"os"
+	"path/filepath"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/yardtwin/yardtwin/adapters/bolt"
+	"github.com/yardtwin/yardtwin/domain/contract"
+	"github.com/yardtwin/yardtwin/domain/equipment"
+	"github.com/yardtwin/yardtwin/domain/es"
+	"github.com/yardtwin/yardtwin/domain/yard"
+	"github.com/yardtwin/yardtwin/projections"
+	"github.com/yardtwin/yardtwin/projections/yardmap"
+	"github.com/yardtwin/yardtwin/scenarios/tangermed"
+)
+
+// Ingest workload: batches of benchBatch events from benchClients concurrent HTTP clients.
+const (
+	benchEvents  = 200_000
+	benchBatch   = 1_000
+	benchClients = 4
+)
+
+// BenchmarkIngestHTTP measures events/s from POST /api/v1/events until stored and projected, on the
+// embedded defaults, and in the same run the baseline: encoding/json decoding the same events (the
+// envelope and its data) on one goroutine. It reports both rates and their ratio.
+func BenchmarkIngestHTTP(b *testing.B) {
+	at := time.Date(2026, 11, 21, 8, 0, 0, 0, time.UTC)
+	for run := 0; run < b.N; run++ {
+		b.StopTimer()
+		events := make([]json.RawMessage, benchEvents)
+		for k := range events {
+			events[k] = stackEvent(fmt.Sprintf("r%d-%d", run, k), box("BEN", k), k, at.Add(time.Duration(k)*time.Second))
+		}
+		decodeRate := decodeBaseline(b, events)
+		base := startTwin(b, b.TempDir())
+		client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: benchClients}}
+		b.StartTimer()
+
+		start := time.Now()
+		var wg sync.WaitGroup
+		batches := make(chan []json.RawMessage)
+		for range benchClients {
+			wg.Go(func() {
+				for batch := range batches {
+					status, answer, err := post(context.Background(), client, base, batch)
+					if err != nil || status != http.StatusAccepted {
+						b.Errorf("POST = %d %s %v", status, answer[:min(len(answer), 200)], err)
+					}
+				}
+			})
+		}
+		for lo := 0; lo < len(events); lo += benchBatch {
+			batches <- events[lo:min(lo+benchBatch, len(events))]
+		}
+		close(batches)
+		wg.Wait()
+		stored := time.Since(start)
+		waitProjected(b, base)
+		projected := time.Since(start)
+
+		b.StopTimer()
+		rate := float64(len(events)) / projected.Seconds()
+		b.ReportMetric(float64(len(events))/stored.Seconds(), "stored-events/s")
+		b.ReportMetric(rate, "projected-events/s")
+		b.ReportMetric(decodeRate, "baseline-decode-events/s")
+		b.ReportMetric(rate/decodeRate, "ratio-to-decode")
+		b.StartTimer()
+	}
+}
+
+// decodeBaseline is the raw encoding/json decode rate of events on one goroutine.
+func decodeBaseline(b *testing.B, events []json.RawMessage) float64 {
+	start := time.Now()
+	for _, raw := range events {
+		var env es.Envelope
+		var data yard.ContainerStacked
+		if err := json.Unmarshal(raw, &env); err != nil {
+			b.Fatal(err)
+		}
+		if err := json.Unmarshal(env.Data, &data); err != nil {
+			b.Fatal(err)
+		}
+	}
+	return float64(len(events)) / time.Since(start).Seconds()
+}
+
+// rebuildLog is a store holding a generated log, made once per benchmark process.
+var rebuildLog struct {
+	once sync.Once
+	dir  string
+	n    uint64
+	err  error
+}
+
+const rebuildEvents = 1_000_000
+
+// BenchmarkRebuild measures folding the whole log from the embedded store into a fresh yard
+// projection (read, decode, apply), as "yardtwin replay" does, on a log of 1 M events.
+func BenchmarkRebuild(b *testing.B) {
+	rebuildLog.once.Do(func() { rebuildLog.dir, rebuildLog.n, rebuildLog.err = writeLog(rebuildEvents) })
+	if rebuildLog.err != nil {
+		b.Fatal(rebuildLog.err)
+	}
+	layout, err := tangermed.Layout()
+	if err != nil {
+		b.Fatal(err)
+	}
+	store, err := bolt.Open(rebuildLog.dir)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer store.Close()
+	reg := contract.NewRegistry()
+	b.ResetTimer()
+	for range b.N {
+		start := time.Now()
+		model := yardmap.New(layout)
+		runner := projections.NewRunner(store, reg, nil, projections.RunnerConfig{}, nil, model)
+		if err := runner.CatchUp(context.Background(), nil); err != nil {
+			b.Fatal(err)
+		}
+		if model.Position() != rebuildLog.n {
+			b.Fatalf("folded to %d, want %d", model.Position(), rebuildLog.n)
+		}
+		b.ReportMetric(float64(rebuildLog.n)/time.Since(start).Seconds(), "events/s")
+	}
+}
+
+// writeLog stores n events of a realistic mix: each box is announced, stacked, and half of them
+// lifted again, with a crane position report every few moves.
+func writeLog(n int) (string, uint64, error) {
+	dir := filepath.Join(benchTempDir(), "rebuild-log")
+	store, err := bolt.Open(dir)
+	if err != nil {
+		return "", 0, err
+	}
+	defer store.Close()
+	if head, err := store.Head(context.Background()); err == nil && head >= uint64(n) {
+		return dir, head, nil
+	}
+	at := time.Date(2026, 11, 21, 8, 0, 0, 0, time.UTC)
+	var batch []es.StreamEvents
+	for k := 0; k < n; k++ {
+		c := box("REB", k/4)
+		var ev es.Event
+		switch k % 4 {
+		case 0:
+			ev = yard.ContainerAnnounced{Container: c, SizeType: "45G1", WeightKg: 21000, Category: yard.Transhipment}
+		case 1:
+			ev = slotted(c, k/4)
+		case 2:
+			if (k/4)%2 == 0 {
+				ev = yard.ContainerLifted(slotted(c, k/4))
+			} else {
+				ev = yard.ContainerHeld{Container: c, Hold: "customs"}
+			}
+		case 3:
+			ev = craneReport(k)
+		}
+		data, _ := json.Marshal(ev)
+		env := es.Envelope{SpecVersion: es.SpecVersion, ID: fmt.Sprint("reb-", k), Source: "urn:bench", Type: ev.EventType(), Time: at.Add(time.Duration(k) * time.Second), SchemaVersion: 1, Data: data}
+		batch = append(batch, es.StreamEvents{Stream: ev.Stream(), Expected: es.AnyVersion, Events: []es.Envelope{env}})
+		if len(batch) == 10_000 || k == n-1 {
+			if _, err := store.Append(context.Background(), batch...); err != nil {
+				return "", 0, err
+			}
+			batch = batch[:0]
+		}
+	}
+	head, err := store.Head(context.Background())
+	return dir, head, err
+}
+
+// craneReport is a position report of one of eight quay cranes moving along the quay.
+func craneReport(k int) equipment.PositionReported {
+	return equipment.PositionReported{
+		Equipment: fmt.Sprintf("QC%02d", 1+k%8), Kind: equipment.QuayCrane,
+		Lon: -5.5090 + float64(k%1000)*0.000006, Lat: 35.8860 + float64(k%1000)*0.000002,
+	}
+}
+
+// benchTempDir keeps the generated log between "make bench" runs, so that only the first pays for it.
+func benchTempDir() string { return filepath.Join(os.TempDir(), "yardtwin-bench") }

@@ -1,0 +1,92 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"go.uber.org/fx"
+)
+
+func TestServeWiring(t *testing.T) {
+	f := serveFlags{HTTP: "127.0.0.1:0", Data: t.TempDir(), Lanes: 4, LogLevel: "info"}
+	if err := fx.ValidateApp(serveOptions(f), fx.NopLogger); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestPostedEventsReachTheYard(t *testing.T) {
+	base := startTwin(t, t.TempDir())
+	at := time.Date(2026, 11, 21, 8, 0, 0, 0, time.UTC)
+	c := box("TST", 1)
+	status, answer, err := post(context.Background(), http.DefaultClient, base, []json.RawMessage{stackEvent("ev-1", c, 0, at)})
+	if err != nil || status != http.StatusAccepted {
+		t.Fatalf("POST = %d %s %v", status, answer, err)
+	}
+	waitProjected(t, base)
+
+	var yard struct {
+		InYard int `json:"in_yard"`
+		Blocks []struct {
+			Block string
+			Boxes int
+		}
+	}
+	getJSON(t, base+"api/v1/yard", &yard)
+	if yard.InYard != 1 || yard.Blocks[0].Block != "A01" || yard.Blocks[0].Boxes != 1 {
+		t.Fatalf("yard = %+v", yard)
+	}
+	var loc struct {
+		Where string
+		Slot  struct{ Block string }
+		Point []float64
+	}
+	if s := getJSON(t, base+"api/v1/containers/"+string(c), &loc); s != http.StatusOK || loc.Where != "yard" || loc.Slot.Block != "A01" || len(loc.Point) != 2 {
+		t.Fatalf("container = %d %+v", s, loc)
+	}
+	var geo struct {
+		Type     string
+		Features []struct {
+			Properties map[string]any
+		}
+	}
+	getJSON(t, base+"api/v1/yard.geojson", &geo)
+	if geo.Type != "FeatureCollection" || len(geo.Features) < 20 || geo.Features[0].Properties["boxes"] != 1.0 {
+		t.Fatalf("geojson: %s with %d features, first %v", geo.Type, len(geo.Features), geo.Features[0].Properties)
+	}
+}
+
+func TestAPIAnswers(t *testing.T) {
+	base := startTwin(t, t.TempDir())
+	at := time.Date(2026, 11, 21, 8, 0, 0, 0, time.UTC)
+	good := stackEvent("ev-1", box("TST", 1), 0, at)
+	malformed := json.RawMessage(`{"specversion":"1.0","id":"ev-2","source":"s","type":"yard.ContainerStacked","time":"2026-11-21T08:00:00Z","data":{"container":"TSTU0000010","block":"A01","bay":1,"row":1,"tier":0,"crane":"RTG01"}}`)
+	tests := []struct {
+		name       string
+		give       []json.RawMessage
+		wantStatus int
+		wantAnswer string
+	}{
+		{name: "malformed event refuses the batch", give: []json.RawMessage{good, malformed}, wantStatus: http.StatusBadRequest, wantAnswer: `"field":"data.tier"`},
+		{name: "stored", give: []json.RawMessage{good}, wantStatus: http.StatusAccepted, wantAnswer: `"status":"stored"`},
+		{name: "sent again", give: []json.RawMessage{good}, wantStatus: http.StatusAccepted, wantAnswer: `"status":"duplicate"`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			status, answer, err := post(context.Background(), http.DefaultClient, base, tt.give)
+			if err != nil || status != tt.wantStatus || !json.Valid(answer) || !strings.Contains(string(answer), tt.wantAnswer) {
+				t.Fatalf("POST = %d %s %v; want %d with %s", status, answer, err, tt.wantStatus, tt.wantAnswer)
+			}
+		})
+	}
+	var e struct{ Error string }
+	if s := getJSON(t, base+"api/v1/containers/MSCU1234566", &e); s != http.StatusNotFound || e.Error == "" {
+		t.Fatalf("unknown container = %d %q", s, e.Error)
+	}
+	if s := getJSON(t, base+"api/v1/containers/NOT-A-BOX", &e); s != http.StatusBadRequest || e.Error == "" {
+		t.Fatalf("malformed container = %d %q", s, e.Error)
+	}
+}

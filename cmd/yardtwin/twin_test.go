@@ -1,0 +1,132 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"go.uber.org/fx"
+
+	"github.com/yardtwin/yardtwin/domain/es"
+	"github.com/yardtwin/yardtwin/domain/iso6346"
+	"github.com/yardtwin/yardtwin/domain/yard"
+)
+
+// urlWriter catches the line "serve" announces its address with.
+type urlWriter struct{ url chan string }
+
+func (w urlWriter) Write(p []byte) (int, error) {
+	if i := bytes.Index(p, []byte("http://")); i >= 0 {
+		w.url <- strings.TrimSpace(string(p[i:]))
+	}
+	return len(p), nil
+}
+
+// startTwin runs "serve" in process on a free loopback port with its data in dir, and returns the
+// base URL (ending in /). The twin stops when the test ends.
+func startTwin(t testing.TB, dir string) string {
+	t.Helper()
+	f := serveFlags{HTTP: "127.0.0.1:0", Data: dir, Lanes: 4, LogLevel: "warn"}
+	announce := urlWriter{url: make(chan string, 1)}
+	app := fx.New(
+		serveOptions(f),
+		fx.Replace(httpapiListen(f.HTTP, announce)),
+		fx.NopLogger,
+	)
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	if err := app.Start(ctx); err != nil {
+		t.Fatalf("start twin: %v", err)
+	}
+	t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		if err := app.Stop(ctx); err != nil {
+			t.Errorf("stop twin: %v", err)
+		}
+	})
+	return <-announce.url
+}
+
+// box is the n-th test container of an owner, with a correct check digit.
+func box(owner string, n int) iso6346.ContainerID {
+	first := fmt.Sprintf("%sU%06d", owner, n%1_000_000)
+	d, err := iso6346.CheckDigit(first)
+	if err != nil {
+		panic(err) // owner codes in tests are three letters
+	}
+	return iso6346.ContainerID(fmt.Sprintf("%s%d", first, d))
+}
+
+// stackEvent is a valid report of container c stacked in a slot derived from n, with event id id.
+func stackEvent(id string, c iso6346.ContainerID, n int, at time.Time) json.RawMessage {
+	e := slotted(c, n)
+	data, _ := json.Marshal(e)
+	env, _ := json.Marshal(es.Envelope{SpecVersion: es.SpecVersion, ID: id, Source: "urn:yardtwin:test", Type: e.EventType(), Time: at, Data: data})
+	return env
+}
+
+// slotted is box c stacked in the n-th slot of eight blocks, filling tier by tier.
+func slotted(c iso6346.ContainerID, n int) yard.ContainerStacked {
+	blocks := []string{"A01", "A02", "A03", "A04", "B01", "B02", "B03", "B04"}
+	return yard.ContainerStacked{
+		Container: c, Block: blocks[n%len(blocks)],
+		Bay: 1 + (n/8)%40, Row: 1 + (n/320)%6, Tier: 1 + (n/1920)%5, Crane: "RTG01",
+	}
+}
+
+// post sends events as one NDJSON body.
+func post(ctx context.Context, client *http.Client, base string, events []json.RawMessage) (int, []byte, error) {
+	var body bytes.Buffer
+	for _, e := range events {
+		body.Write(e)
+		body.WriteByte('\n')
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, base+"api/v1/events", &body)
+	if err != nil {
+		return 0, nil, err
+	}
+	req.Header.Set("Content-Type", "application/x-ndjson")
+	resp, err := client.Do(req)
+	if err != nil {
+		return 0, nil, err
+	}
+	defer resp.Body.Close()
+	answer, err := io.ReadAll(resp.Body)
+	return resp.StatusCode, answer, err
+}
+
+// getJSON decodes a GET answer into v and returns the status.
+func getJSON(t testing.TB, url string, v any) int {
+	t.Helper()
+	resp, err := http.Get(url)
+	if err != nil {
+		t.Fatalf("GET %s: %v", url, err)
+	}
+	defer resp.Body.Close()
+	if err := json.NewDecoder(bufio.NewReader(resp.Body)).Decode(v); err != nil {
+		t.Fatalf("GET %s: decode: %v", url, err)
+	}
+	return resp.StatusCode
+}
+
+// waitProjected waits until the projections have folded everything stored.
+func waitProjected(t testing.TB, base string) {
+	t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	for time.Now().Before(deadline) {
+		var h struct{ Stored, Projected uint64 }
+		if getJSON(t, base+"healthz", &h) == http.StatusOK && h.Projected == h.Stored {
+			return
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	t.Fatal("projections did not catch up within 30 s")
+}
