@@ -9,6 +9,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"strconv"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -101,6 +102,7 @@ func Open(dir string, opts ...Option) (*Store, error) {
 		// this changes nothing about the durability of events.
 		NoFreelistSync: true,
 		FreelistType:   bbolt.FreelistMapType,
+		PageSize:       envInt("PAGESIZE"),
 	})
 	if err != nil {
 		return nil, openError(path, o.lockTimeout, err)
@@ -407,3 +409,5 @@ func (s *Store) broadcast() {
 	s.notify = make(chan struct{})
 	s.notifyMu.Unlock()
 }
+
+func envInt(k string) int { n, _ := strconv.Atoi(os.Getenv(k)); return n }

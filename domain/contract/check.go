@@ -22,7 +22,7 @@ func NewChecker(reg *es.Registry, layout *yard.Layout) *Checker {
 }
 
 // Check decodes env's data and validates it. On success it returns the decoded event and sets
-// env.Subject to the event's stream and env.SchemaVersion to the version sent (or the newest).
+// env.Subject to the event's stream and env.SchemaVersion to the version sent (1 when absent).
 // Errors are *es.FieldErrors with fields named from the envelope ("data.tier").
 func (k *Checker) Check(env *es.Envelope) (es.Event, error) {
 	ev, err := k.reg.Decode(*env)
@@ -44,7 +44,7 @@ func (k *Checker) Check(env *es.Envelope) (es.Event, error) {
 	}
 	env.Subject = stream
 	if env.SchemaVersion == 0 {
-		env.SchemaVersion, _ = k.reg.Newest(env.Type)
+		env.SchemaVersion = 1
 	}
 	return ev, nil
 }

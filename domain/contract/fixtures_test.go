@@ -2,73 +2,15 @@ package contract_test
 
 import (
 	"encoding/json"
-	"errors"
-	"os"
-	"path/filepath"
 	"reflect"
 	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/yardtwin/yardtwin/domain/contract"
-	"github.com/yardtwin/yardtwin/domain/es"
+	"github.com/yardtwin/yardtwin/domain/contract/contracttest"
 	"github.com/yardtwin/yardtwin/domain/iso6346"
 )
-
-// fixtureGlob finds the frozen fixtures of every context: domain/<context>/testdata/events/<type>.v<N>.json.
-const fixtureGlob = "../*/testdata/events/*.json"
-
-// fixture is one frozen event file.
-type fixture struct {
-	path    string
-	context string // the directory under domain/ it sits in
-	typ     string // from the file name
-	version int    // from the file name
-	raw     []byte
-}
-
-// loadFixtures reads every fixture and fails on a file name that is not "<type>.v<N>.json".
-func loadFixtures(t *testing.T) []fixture {
-	t.Helper()
-	paths, err := filepath.Glob(fixtureGlob)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(paths) == 0 {
-		t.Fatalf("no fixtures match %s", fixtureGlob)
-	}
-	var out []fixture
-	for _, p := range paths {
-		typ, version, ok := parseFixtureName(filepath.Base(p))
-		if !ok {
-			t.Fatalf("%s: fixture names are <type>.v<N>.json, e.g. yard.ContainerStacked.v1.json", p)
-		}
-		raw, err := os.ReadFile(p)
-		if err != nil {
-			t.Fatal(err)
-		}
-		ctx := filepath.Base(filepath.Dir(filepath.Dir(filepath.Dir(p))))
-		out = append(out, fixture{path: p, context: ctx, typ: typ, version: version, raw: raw})
-	}
-	return out
-}
-
-// parseFixtureName splits "yard.ContainerStacked.v1.json" into its type and version.
-func parseFixtureName(name string) (typ string, version int, ok bool) {
-	base, ok := strings.CutSuffix(name, ".json")
-	if !ok {
-		return "", 0, false
-	}
-	i := strings.LastIndex(base, ".v")
-	if i <= 0 {
-		return "", 0, false
-	}
-	v, err := strconv.Atoi(base[i+2:])
-	if err != nil || v < 1 || strconv.Itoa(v) != base[i+2:] {
-		return "", 0, false
-	}
-	return base[:i], v, true
-}
 
 // TestFixtures decodes every frozen fixture through the integrator path (Parse, then Check) and
 // requires that each registered type has one. For the newest version of a type, the decoded Go
@@ -77,35 +19,35 @@ func TestFixtures(t *testing.T) {
 	reg := contract.NewRegistry()
 	checker := contract.NewChecker(reg, nil)
 	seen := map[string]bool{}
-	for _, fx := range loadFixtures(t) {
-		seen[fx.typ] = true
-		t.Run(fx.typ+".v"+strconv.Itoa(fx.version), func(t *testing.T) {
-			if ctx, _, _ := strings.Cut(fx.typ, "."); ctx != fx.context {
-				t.Errorf("%s: a %s event belongs in domain/%s/testdata/events", fx.path, fx.typ, ctx)
+	for _, fx := range contracttest.Fixtures(t, "..") {
+		seen[fx.Type] = true
+		t.Run(fx.Type+".v"+strconv.Itoa(fx.Version), func(t *testing.T) {
+			if ctx, _, _ := strings.Cut(fx.Type, "."); ctx != fx.Context {
+				t.Errorf("%s: a %s event belongs in domain/%s/testdata/events", fx.Path, fx.Type, ctx)
 			}
-			env, err := contract.Parse(fx.raw)
+			env, err := contract.Parse(fx.Raw)
 			if err != nil {
 				t.Fatalf("Parse: %v", err)
 			}
-			if env.Type != fx.typ {
-				t.Fatalf("type is %q, the file name says %q", env.Type, fx.typ)
+			if env.Type != fx.Type {
+				t.Fatalf("type is %q, the file name says %q", env.Type, fx.Type)
 			}
 			// Without schemaversion a fixture would be read as the newest version, and silently
 			// change meaning the day a v2 is registered.
-			if env.SchemaVersion != fx.version {
-				t.Fatalf("schemaversion is %d, the file name says %d", env.SchemaVersion, fx.version)
+			if env.SchemaVersion != fx.Version {
+				t.Fatalf("schemaversion is %d, the file name says %d", env.SchemaVersion, fx.Version)
 			}
 			ev, err := checker.Check(&env)
 			if err != nil {
 				t.Fatalf("Check: %v", err)
 			}
-			if ev.EventType() != fx.typ {
-				t.Fatalf("decoded %T says its type is %q, want %q", ev, ev.EventType(), fx.typ)
+			if ev.EventType() != fx.Type {
+				t.Fatalf("decoded %T says its type is %q, want %q", ev, ev.EventType(), fx.Type)
 			}
 			if env.Subject != ev.Stream() {
 				t.Fatalf("subject %q, stream %q", env.Subject, ev.Stream())
 			}
-			if newest, _ := reg.Newest(fx.typ); fx.version != newest {
+			if newest, _ := reg.Newest(fx.Type); fx.Version != newest {
 				return // an older version was upcast: its data is not the newest type's encoding
 			}
 			got, err := json.Marshal(ev)
@@ -128,22 +70,22 @@ func TestFixtures(t *testing.T) {
 // with the right ISO 6346 check digit (the contract accepts a wrong one, the fixtures should not
 // need to), times in UTC.
 func TestFixturesAreRealistic(t *testing.T) {
-	for _, fx := range loadFixtures(t) {
+	for _, fx := range contracttest.Fixtures(t, "..") {
 		var env struct {
 			Time string `json:"time"`
 			Data struct {
 				Container iso6346.ContainerID `json:"container"`
 			} `json:"data"`
 		}
-		if err := json.Unmarshal(fx.raw, &env); err != nil {
-			t.Fatalf("%s: %v", fx.path, err)
+		if err := json.Unmarshal(fx.Raw, &env); err != nil {
+			t.Fatalf("%s: %v", fx.Path, err)
 		}
 		if c := env.Data.Container; c != "" && !c.CheckDigitOK() {
 			d, _ := iso6346.CheckDigit(string(c[:10]))
-			t.Errorf("%s: container %s has a wrong check digit, want %d", fx.path, c, d)
+			t.Errorf("%s: container %s has a wrong check digit, want %d", fx.Path, c, d)
 		}
 		if !strings.HasSuffix(env.Time, "Z") {
-			t.Errorf("%s: time %q is not written in UTC", fx.path, env.Time)
+			t.Errorf("%s: time %q is not written in UTC", fx.Path, env.Time)
 		}
 	}
 }
@@ -169,18 +111,4 @@ func compactJSON(t *testing.T, b []byte) string {
 	}
 	out, _ := json.Marshal(v)
 	return string(out)
-}
-
-// fieldNames returns the fields an error names, or fails when err is not an *es.FieldErrors.
-func fieldNames(t *testing.T, err error) []string {
-	t.Helper()
-	var fe *es.FieldErrors
-	if !errors.As(err, &fe) {
-		t.Fatalf("error %v (%T) is not an *es.FieldErrors", err, err)
-	}
-	names := make([]string, len(fe.Fields))
-	for i, f := range fe.Fields {
-		names[i] = f.Field
-	}
-	return names
 }

@@ -1,30 +1,18 @@
 package contract
 
 import (
-	"bytes"
 	"embed"
-	"encoding/json"
-	"errors"
-	"fmt"
 	"io/fs"
 	"path"
-	"slices"
 	"strconv"
 	"strings"
-
-	"github.com/santhosh-tekuri/jsonschema/v6"
-	"github.com/santhosh-tekuri/jsonschema/v6/kind"
-	"golang.org/x/text/language"
-	"golang.org/x/text/message"
-
-	"github.com/yardtwin/yardtwin/domain/es"
 )
 
 // The JSON Schemas (draft 2020-12) of the contract, one file per event type and schema version,
 // "<type>.v<N>.json", each describing the whole envelope. They share envelope.v1.json (the
 // CloudEvents rules) and defs.v1.json (container numbers, size-types, ids, enumerations) through
 // relative $refs against their $id, https://yardtwin.dev/schema/v1/<file>. The $ids are names, never
-// fetched: CompileSchemas resolves every $ref among these files.
+// fetched: adapters/jsonschema compiles them and resolves every $ref among these files.
 //
 // The schemas are written by hand for integrators; schema_test.go keeps them in agreement with the
 // Go validation (Parse, Checker) and lists where they knowingly differ.
@@ -35,8 +23,8 @@ var schemaFiles embed.FS
 // schemaDir is where the schema files sit in schemaFiles.
 const schemaDir = "schema"
 
-// schemaBaseURL is the prefix of every schema's $id.
-const schemaBaseURL = "https://yardtwin.dev/schema/v1/"
+// SchemaBaseURL is the prefix of every schema's $id.
+const SchemaBaseURL = "https://yardtwin.dev/schema/v1/"
 
 // SchemaFiles returns the contract's JSON Schema files, named "<type>.v<N>.json" plus the shared
 // "envelope.v1.json" and "defs.v1.json", for serving to integrators or writing to disk.
@@ -72,70 +60,9 @@ func SchemaFor(eventType string, version int) ([]byte, bool) {
 	return b, true
 }
 
-// Schemas holds the compiled schema of every event type and version. It is safe for concurrent use.
-type Schemas struct {
-	byType map[string][]*jsonschema.Schema // byType[t][v-1] is version v; nil where a version has no file
-}
-
-// CompileSchemas compiles every embedded schema. All files are handed to the compiler by their $id
-// first, and any other URL is refused, so compiling never touches the network or the disk.
-func CompileSchemas() (*Schemas, error) {
-	c := jsonschema.NewCompiler()
-	c.DefaultDraft(jsonschema.Draft2020)
-	c.AssertFormat() // date-time and uri-reference are assertions here, not annotations
-	c.UseLoader(offlineLoader{})
-
-	entries, err := fs.ReadDir(schemaFiles, schemaDir)
-	if err != nil {
-		return nil, fmt.Errorf("read embedded schemas: %w", err)
-	}
-	type typed struct {
-		typ     string
-		version int
-		id      string
-	}
-	var events []typed
-	for _, e := range entries {
-		b, err := schemaFiles.ReadFile(path.Join(schemaDir, e.Name()))
-		if err != nil {
-			return nil, fmt.Errorf("read schema %s: %w", e.Name(), err)
-		}
-		doc, err := jsonschema.UnmarshalJSON(bytes.NewReader(b))
-		if err != nil {
-			return nil, fmt.Errorf("schema %s: %w", e.Name(), err)
-		}
-		obj, _ := doc.(map[string]any)
-		id, _ := obj["$id"].(string)
-		if want := schemaBaseURL + e.Name(); id != want {
-			return nil, fmt.Errorf("schema %s: $id is %q, want %q", e.Name(), id, want)
-		}
-		if err := c.AddResource(id, doc); err != nil {
-			return nil, fmt.Errorf("schema %s: %w", e.Name(), err)
-		}
-		if typ, v, ok := parseSchemaName(e.Name()); ok {
-			events = append(events, typed{typ, v, id})
-		}
-	}
-
-	s := &Schemas{byType: map[string][]*jsonschema.Schema{}}
-	for _, ev := range events {
-		sch, err := c.Compile(ev.id)
-		if err != nil {
-			return nil, fmt.Errorf("compile schema of %s v%d: %w", ev.typ, ev.version, err)
-		}
-		vs := s.byType[ev.typ]
-		for len(vs) < ev.version {
-			vs = append(vs, nil)
-		}
-		vs[ev.version-1] = sch
-		s.byType[ev.typ] = vs
-	}
-	return s, nil
-}
-
-// parseSchemaName splits "<context>.<Event>.v<N>.json"; the shared files (envelope, defs) have no
+// ParseSchemaName splits "<context>.<Event>.v<N>.json"; the shared files (envelope, defs) have no
 // context prefix and are not event schemas.
-func parseSchemaName(name string) (eventType string, version int, ok bool) {
+func ParseSchemaName(name string) (eventType string, version int, ok bool) {
 	base, ok := strings.CutSuffix(name, ".json")
 	if !ok {
 		return "", 0, false
@@ -149,80 +76,4 @@ func parseSchemaName(name string) (eventType string, version int, ok bool) {
 		return "", 0, false
 	}
 	return base[:i], v, true
-}
-
-// offlineLoader refuses every URL: all schemas are added to the compiler before compiling, so a
-// $ref that reaches this loader is a mistake in a schema file, not something to fetch.
-type offlineLoader struct{}
-
-func (offlineLoader) Load(url string) (any, error) {
-	return nil, fmt.Errorf("%s is not one of the embedded contract schemas (nothing is fetched)", url)
-}
-
-// Validate checks doc against the schema of eventType at version; version 0 means the newest schema
-// the contract has for eventType, as an envelope without schemaversion does. doc is a decoded JSON
-// value (from encoding/json, with float64 or json.Number numbers), or the raw JSON as []byte or
-// json.RawMessage.
-//
-// A document the schema refuses gives an *es.FieldErrors naming the fields at fault the way Parse
-// and Checker do ("id", "data.tier"); an unknown type gives the field "type" and an unknown version
-// the field "schemaversion".
-func (s *Schemas) Validate(eventType string, version int, doc any) error {
-	vs, ok := s.byType[eventType]
-	if !ok {
-		return es.Invalid("type", fmt.Sprintf("no schema for event type %q", eventType))
-	}
-	if version == 0 {
-		version = len(vs)
-	}
-	if version < 1 || version > len(vs) || vs[version-1] == nil {
-		return es.Invalid("schemaversion", fmt.Sprintf("no schema for %s version %d", eventType, version))
-	}
-	if raw, ok := doc.(json.RawMessage); ok {
-		doc = []byte(raw)
-	}
-	if raw, ok := doc.([]byte); ok {
-		v, err := jsonschema.UnmarshalJSON(bytes.NewReader(raw))
-		if err != nil {
-			return es.Invalid("", "broken JSON: "+err.Error())
-		}
-		doc = v
-	}
-	err := vs[version-1].Validate(doc)
-	var verr *jsonschema.ValidationError
-	if errors.As(err, &verr) {
-		return schemaFieldErrors(verr)
-	}
-	return err
-}
-
-// schemaPrinter renders the validator's messages.
-var schemaPrinter = message.NewPrinter(language.English)
-
-// schemaFieldErrors flattens a validation error to its leaves, one field each, named by the path in
-// the document joined with dots. A missing required property is named itself ("data.container"),
-// not its parent.
-func schemaFieldErrors(root *jsonschema.ValidationError) *es.FieldErrors {
-	var out []es.FieldError
-	var walk func(e *jsonschema.ValidationError)
-	walk = func(e *jsonschema.ValidationError) {
-		if len(e.Causes) > 0 {
-			for _, c := range e.Causes {
-				walk(c)
-			}
-			return
-		}
-		at := e.InstanceLocation
-		if req, ok := e.ErrorKind.(*kind.Required); ok {
-			for _, m := range req.Missing {
-				out = append(out, es.FieldError{Field: strings.Join(append(slices.Clip(at), m), "."), Reason: "is required"})
-			}
-			return
-		}
-		out = append(out, es.FieldError{Field: strings.Join(at, "."), Reason: e.ErrorKind.LocalizedString(schemaPrinter)})
-	}
-	walk(root)
-	slices.SortStableFunc(out, func(a, b es.FieldError) int { return strings.Compare(a.Field, b.Field) })
-	out = slices.CompactFunc(out, func(a, b es.FieldError) bool { return a == b })
-	return &es.FieldErrors{Fields: out}
 }

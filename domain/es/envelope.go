@@ -26,7 +26,8 @@ type Envelope struct {
 	Subject string `json:"subject,omitempty"`
 	// DataContentType is always application/json when present.
 	DataContentType string `json:"datacontenttype,omitempty"`
-	// SchemaVersion is the version of the data's schema for this Type; 0 on input means the newest.
+	// SchemaVersion is the version of the data's schema for this Type. Absent on input means 1, so a
+	// producer written against the first schema never has to know of later ones.
 	SchemaVersion int `json:"schemaversion,omitempty"`
 	// Data is the event payload as sent.
 	Data json.RawMessage `json:"data"`

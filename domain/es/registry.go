@@ -75,7 +75,8 @@ func (r *Registry) Newest(name string) (int, bool) {
 	return e.newest, true
 }
 
-// Decode upcasts env.Data to the newest schema of env.Type and decodes it. Errors are *FieldErrors
+// Decode upcasts env.Data from its schema version (1 when the envelope does not say) to the newest
+// schema of env.Type and decodes it. Errors are *FieldErrors
 // naming the field at fault (data.<path>), so they can be returned to whoever sent the event.
 func (r *Registry) Decode(env Envelope) (Event, error) {
 	e, ok := r.types[env.Type]
@@ -84,7 +85,7 @@ func (r *Registry) Decode(env Envelope) (Event, error) {
 	}
 	v := env.SchemaVersion
 	if v == 0 {
-		v = e.newest
+		v = 1 // an envelope without schemaversion was written against the first schema
 	}
 	if v < 1 || v > e.newest {
 		return nil, Invalid("schemaversion", fmt.Sprintf("%s has schema versions 1 to %d, got %d", env.Type, e.newest, v))

@@ -56,7 +56,6 @@ func (TruckLeft) EventType() string { return TypeTruckLeft }
 func (e TruckLeft) Stream() string  { return TruckStream(e.Truck) }
 func (e TruckLeft) Validate() error { return TruckPass(e).validate() }
 
-
 // BoxPass is a box crossing the gate on a road truck.
 type BoxPass struct {
 	Container iso6346.ContainerID `json:"container"`

@@ -32,7 +32,6 @@ func Register(r *es.Registry) {
 // VisitStream is the stream of a vessel visit.
 func VisitStream(visit string) string { return es.StreamID("visit", visit) }
 
-
 // VesselArrived: a vessel visit reached the port limits (pilot on board or anchored).
 type VesselArrived struct {
 	Visit  string `json:"visit"`         // the terminal's visit id, e.g. "MAERSK-KOWLOON-2447W"
@@ -172,10 +171,13 @@ func ParseCell(s string) (Cell, error) {
 	if len(s) != 6 && len(s) != 7 {
 		return Cell{}, fmt.Errorf("%q must be 6 (BBRRTT) or 7 (BBBRRTT) digits", s)
 	}
-	n, err := strconv.Atoi(s)
-	if err != nil || n < 0 {
-		return Cell{}, fmt.Errorf("%q must be digits only", s)
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return Cell{}, fmt.Errorf("%q must be digits only", s)
+		}
 	}
+	n, _ := strconv.Atoi(s) // 6 or 7 digits always fit
+
 	c := Cell{Bay: n / 10000, Row: n / 100 % 100, Tier: n % 100}
 	if c.Bay == 0 {
 		return Cell{}, fmt.Errorf("%q: bay 0 does not exist", s)

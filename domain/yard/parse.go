@@ -253,15 +253,15 @@ func (p *parser) wasSeen(kind, id string) bool {
 	return ok
 }
 
+// terminal reads the terminal feature and reports whether it gave a usable origin.
 func (p *parser) terminal(f *feature) bool {
-	name, ok1 := f.str("name")
-	locode, ok2 := f.str("locode")
-	if ok2 && !validLOCODE(locode) {
+	name, _ := f.str("name")
+	locode, ok := f.str("locode")
+	if ok && !validLOCODE(locode) {
 		f.fail("locode", "%q is not a UN/LOCODE (two-letter country code and three letters or digits 2-9, e.g. MAPTM)", locode)
-		ok2 = false
 	}
-	origin, ok3 := f.rawPoint()
-	if !ok3 {
+	origin, ok := f.rawPoint()
+	if !ok {
 		return false
 	}
 	frame, err := NewFrame(origin)
@@ -270,7 +270,7 @@ func (p *parser) terminal(f *feature) bool {
 		return false
 	}
 	p.l.Name, p.l.LOCODE, p.l.frame = name, locode, frame
-	return ok1 && ok2
+	return true
 }
 
 func validLOCODE(s string) bool {

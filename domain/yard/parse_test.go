@@ -404,3 +404,15 @@ func TestParseLayoutNoCascade(t *testing.T) {
 		t.Errorf("error = %v, want only the block's missing rows", err)
 	}
 }
+
+// TestParseLayoutTerminalNameMissing checks that a terminal without a name still lets the rest of
+// the layout be checked.
+func TestParseLayoutTerminalNameMissing(t *testing.T) {
+	fs := testFeatures()
+	delete(fs[0]["properties"].(props), "name")
+	fs[8]["properties"].(props)["block"] = "A99"
+	_, err := ParseLayout(marshalLayout(t, fs))
+	if err == nil || !strings.Contains(err.Error(), "feature 0 (terminal): name: missing") || !strings.Contains(err.Error(), `no block "A99"`) {
+		t.Errorf("error = %v, want the missing name and the crane's unknown block", err)
+	}
+}

@@ -126,6 +126,13 @@ export class YardMap {
     this.flyTo(at, Math.max(this.view.scale, 1.5));
   }
 
+  /** moveMark moves the search mark to a new WGS84 position, without moving the view. */
+  moveMark(lonlat) {
+    if (!this.proj || !this.mark) return;
+    this.mark.at = this.proj.local(lonlat);
+    this.invalidate();
+  }
+
   /** clearMark removes the search mark. */
   clearMark() {
     this.mark = null;
