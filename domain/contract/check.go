@@ -1,6 +1,7 @@
 package contract
 
 import (
+	"errors"
 	"fmt"
 
 	"github.com/yardtwin/yardtwin/domain/es"
@@ -62,8 +63,9 @@ func (k *Checker) checkPlaces(c *es.Check, ev es.Event) {
 			c.Addf("data.block", "unknown block %q", s.Block)
 			return
 		}
-		if err := b.Valid(s.Bay, s.Row, s.Tier); err != nil {
-			c.Wrap("data", err)
+		var bad *yard.SlotError
+		if err := b.Valid(s.Bay, s.Row, s.Tier); errors.As(err, &bad) {
+			c.Addf("data."+bad.Field, "%d is impossible: block %s has %ss 1 to %d", bad.Value, bad.Block, bad.Field, bad.Max)
 		}
 	case quay.VesselBerthed:
 		if _, ok := k.layout.Berth(e.Berth); !ok {

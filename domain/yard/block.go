@@ -1,7 +1,6 @@
 package yard
 
 import (
-	"fmt"
 	"math"
 
 	"github.com/paulmach/orb"
@@ -92,15 +91,15 @@ func (b *Block) Bearing() float64 {
 }
 
 // Valid reports why bay, row and tier cannot be a slot of the block, or nil if they can. The error
-// wraps ErrNoSuchSlot.
+// is a *SlotError, which wraps ErrNoSuchSlot.
 func (b *Block) Valid(bay, row, tier int) error {
 	switch {
 	case bay < 1 || bay > b.Bays:
-		return fmt.Errorf("%w: block %s has bays 1 to %d, not %d", ErrNoSuchSlot, b.ID, b.Bays, bay)
+		return &SlotError{Block: b.ID, Field: "bay", Value: bay, Max: b.Bays}
 	case row < 1 || row > b.Rows:
-		return fmt.Errorf("%w: block %s has rows 1 to %d, not %d", ErrNoSuchSlot, b.ID, b.Rows, row)
+		return &SlotError{Block: b.ID, Field: "row", Value: row, Max: b.Rows}
 	case tier < 1 || tier > b.MaxTiers:
-		return fmt.Errorf("%w: block %s stacks tiers 1 to %d, not %d", ErrNoSuchSlot, b.ID, b.MaxTiers, tier)
+		return &SlotError{Block: b.ID, Field: "tier", Value: tier, Max: b.MaxTiers}
 	}
 	return nil
 }

@@ -11,6 +11,25 @@ import (
 // wrapping it says which number and what the block allows.
 var ErrNoSuchSlot = errors.New("yard: no such slot")
 
+// SlotError says which coordinate of a slot lies outside its block. It matches ErrNoSuchSlot.
+type SlotError struct {
+	Block string
+	Field string // "bay", "row" or "tier"
+	Value int    // as given
+	Max   int    // the block's largest; the smallest is always 1
+}
+
+func (e *SlotError) Error() string {
+	verb := "has " + e.Field + "s"
+	if e.Field == "tier" {
+		verb = "stacks tiers"
+	}
+	return fmt.Sprintf("%v: block %s %s 1 to %d, not %d", ErrNoSuchSlot, e.Block, verb, e.Max, e.Value)
+}
+
+// Unwrap makes errors.Is(err, ErrNoSuchSlot) true.
+func (e *SlotError) Unwrap() error { return ErrNoSuchSlot }
+
 // ErrUnknownBlock says a slot or crane names a block the layout does not have.
 var ErrUnknownBlock = errors.New("yard: unknown block")
 

@@ -1,0 +1,358 @@
+package simulator
+
+import (
+	"math/rand/v2"
+	"slices"
+	"time"
+
+	"github.com/yardtwin/yardtwin/domain/iso6346"
+	"github.com/yardtwin/yardtwin/domain/yard"
+)
+
+// where says where the simulator holds a box.
+type where uint8
+
+const (
+	atAnnounced where = iota // expected: on an arriving vessel, or at the gate
+	atTruck                  // on an internal or road truck
+	atYard                   // in a yard slot
+	atVessel                 // loaded on board
+	atGone                   // left by road
+)
+
+// box is one container as the simulator tracks it.
+type box struct {
+	id     iso6346.ContainerID
+	size   iso6346.SizeType
+	forty  bool // stands on two bays
+	cat    yard.Category
+	reefer bool
+	weight float64 // kg
+	visit  string  // the vessel visit it arrives or leaves with
+	cell   string  // its stowage cell on that vessel
+
+	where          where
+	truck          string // when atTruck
+	blk            *block // when atYard
+	bay, row, tier int    // when atYard
+	since          time.Time
+	reserved       bool // planned for a load or a road pickup
+	holds          int  // holds in force
+	stock          int  // index in yardState.stock when atYard, else -1
+}
+
+// teu is how many 20-ft slot positions the box takes.
+func (b *box) teu() int {
+	if b.forty {
+		return 2
+	}
+	return 1
+}
+
+// block is a yard block and what stands in it.
+type block struct {
+	*yard.Block
+	idx      int
+	slots    []*box // by ((bay-1)*Rows+(row-1))*MaxTiers+(tier-1); a 40-ft box is in two bays
+	used     int    // slot positions taken
+	boxes    int
+	reefers  int
+	incoming int // slot positions of boxes heading for the block
+	cranes   []*yardCrane
+}
+
+func newBlock(b *yard.Block, idx int) *block {
+	return &block{Block: b, idx: idx, slots: make([]*box, b.Bays*b.Rows*b.MaxTiers)}
+}
+
+func (k *block) capacity() int { return k.Capacity() }
+
+// fill is the share of the block's positions taken or promised.
+func (k *block) fill() float64 {
+	return float64(k.used+k.incoming) / float64(max(k.capacity(), 1))
+}
+
+func (k *block) at(bay, row, tier int) *box {
+	return k.slots[((bay-1)*k.Rows+(row-1))*k.MaxTiers+tier-1]
+}
+
+func (k *block) set(bay, row, tier int, b *box) {
+	k.slots[((bay-1)*k.Rows+(row-1))*k.MaxTiers+tier-1] = b
+}
+
+// height is the highest occupied tier of a ground slot, 0 when it is empty.
+func (k *block) height(bay, row int) int {
+	for t := k.MaxTiers; t > 0; t-- {
+		if k.at(bay, row, t) != nil {
+			return t
+		}
+	}
+	return 0
+}
+
+// bays returns the bays b covers if it stood at bay: one, or two for a 40-ft box (one at the end of
+// a block, which only a given yard can hold).
+func (k *block) span(b *box, bay int) (lo, hi int) {
+	if b.forty && bay < k.Bays {
+		return bay, bay + 1
+	}
+	return bay, bay
+}
+
+// canPlace says at which tier b could be set down on the stack at bay, row by the stacking rule:
+// a 20-ft box on the ground or on a 20-ft box of the same bay, a 40-ft box on two empty ground slots
+// or on a 40-ft box standing on the same two bays; never above MaxTiers.
+func (k *block) canPlace(b *box, bay, row int) (int, bool) {
+	h := k.height(bay, row)
+	if h >= k.MaxTiers {
+		return 0, false
+	}
+	if !b.forty {
+		if h == 0 {
+			return 1, true
+		}
+		top := k.at(bay, row, h)
+		return h + 1, !top.forty && top.bay == bay
+	}
+	if bay >= k.Bays || k.height(bay+1, row) != h {
+		return 0, false
+	}
+	if h == 0 {
+		return 1, true
+	}
+	top := k.at(bay, row, h)
+	return h + 1, top.forty && top.bay == bay && k.at(bay+1, row, h) == top
+}
+
+// place puts b in the slot.
+func (k *block) place(b *box, bay, row, tier int) {
+	lo, hi := k.span(b, bay)
+	for x := lo; x <= hi; x++ {
+		k.set(x, row, tier, b)
+	}
+	b.blk, b.bay, b.row, b.tier = k, bay, row, tier
+	k.used += b.teu()
+	k.boxes++
+	if b.reefer {
+		k.reefers++
+	}
+}
+
+// remove takes b out of its slot.
+func (k *block) remove(b *box) {
+	lo, hi := k.span(b, b.bay)
+	for x := lo; x <= hi; x++ {
+		if k.at(x, b.row, b.tier) == b {
+			k.set(x, b.row, b.tier, nil)
+		}
+	}
+	k.used -= b.teu()
+	k.boxes--
+	if b.reefer {
+		k.reefers--
+	}
+	b.blk = nil
+}
+
+// above returns a box standing above b on any of its bays, the one on the highest tier, or nil.
+func (k *block) above(b *box) *box {
+	var top *box
+	lo, hi := k.span(b, b.bay)
+	for x := lo; x <= hi; x++ {
+		if h := k.height(x, b.row); h > b.tier {
+			if t := k.at(x, b.row, h); top == nil || t.tier > top.tier {
+				top = t
+			}
+		}
+	}
+	return top
+}
+
+// blocker returns the next box to relocate before x can be lifted: a box above x with nothing above
+// itself. It is nil when x is on top.
+func (k *block) blocker(x *box) *box {
+	var last *box
+	for b := k.above(x); b != nil; b = k.above(b) {
+		last = b
+	}
+	return last
+}
+
+// covers reports whether a box of b's size at bay would stand on one of the bays lo..hi of row.
+func (k *block) covers(b *box, bay, row, lo, hi, r int) bool {
+	if row != r {
+		return false
+	}
+	blo, bhi := k.span(b, bay)
+	return blo <= hi && bhi >= lo
+}
+
+// slotFor finds the lowest stack of the block that b may be set on. Ties go to a random stack when
+// rng is given (spreading incoming boxes over the block), else to the one nearest bay near (keeping
+// a relocation short). Stacks standing on avoid (a box's bays in its row) are skipped.
+func (k *block) slotFor(b *box, rng *rand.Rand, near int, avoid *box) (bay, row, tier int, ok bool) {
+	bestTier, ties := k.MaxTiers+1, 0
+	bestDist := 1 << 30
+	var alo, ahi int
+	if avoid != nil {
+		alo, ahi = k.span(avoid, avoid.bay)
+	}
+	for x := 1; x <= k.Bays; x++ {
+		for y := 1; y <= k.Rows; y++ {
+			t, can := k.canPlace(b, x, y)
+			if !can || t > bestTier {
+				continue
+			}
+			if avoid != nil && k.covers(b, x, y, alo, ahi, avoid.row) {
+				continue
+			}
+			switch {
+			case rng != nil:
+				if t < bestTier {
+					ties = 0
+				}
+				ties++
+				if t < bestTier || rng.IntN(ties) == 0 {
+					bay, row, tier = x, y, t
+				}
+			default:
+				d := x - near
+				if d < 0 {
+					d = -d
+				}
+				if t < bestTier || d < bestDist {
+					bay, row, tier, bestDist = x, y, t, d
+				}
+			}
+			bestTier = t
+			ok = true
+		}
+	}
+	return bay, row, tier, ok
+}
+
+// yardState is every block and the boxes in them.
+type yardState struct {
+	blocks   []*block
+	byID     map[string]*block
+	stock    []*box // the boxes in the yard, in no particular order
+	capacity int
+}
+
+func newYardState(l *yard.Layout) *yardState {
+	y := &yardState{byID: map[string]*block{}}
+	for i, b := range l.Blocks() {
+		k := newBlock(b, i)
+		y.blocks = append(y.blocks, k)
+		y.byID[b.ID] = k
+		y.capacity += k.capacity()
+	}
+	return y
+}
+
+// used is how many slot positions are taken in the whole yard.
+func (y *yardState) used() int {
+	n := 0
+	for _, k := range y.blocks {
+		n += k.used
+	}
+	return n
+}
+
+// stack records b standing in a slot.
+func (y *yardState) stack(b *box, k *block, bay, row, tier int, at time.Time) {
+	k.place(b, bay, row, tier)
+	b.where, b.truck = atYard, ""
+	if b.since.IsZero() {
+		b.since = at
+	}
+	b.stock = len(y.stock)
+	y.stock = append(y.stock, b)
+}
+
+// lift records b leaving its slot.
+func (y *yardState) lift(b *box) {
+	b.blk.remove(b)
+	last := y.stock[len(y.stock)-1]
+	y.stock[b.stock] = last
+	last.stock = b.stock
+	y.stock = y.stock[:len(y.stock)-1]
+	b.stock = -1
+}
+
+// relocate moves b within its block, as a rehandle does.
+func (y *yardState) relocate(b *box, bay, row, tier int) {
+	k := b.blk
+	k.remove(b)
+	k.place(b, bay, row, tier)
+}
+
+// stackingRule is the demo's stacking policy: a box goes to a block meant for it (reefers to blocks
+// with free plugs, empties to empty blocks, other boxes to blocks of their category, then to mixed
+// blocks, then to any), the least filled first, and within the block onto the lowest stack. A block
+// takes new boxes only up to maxFill, which keeps room for relocations.
+type stackingRule struct {
+	maxFill float64
+}
+
+// purposes lists, best first, the block purposes a box of category c (reefer or not) may go to.
+func purposesFor(c yard.Category, reefer bool) [][]yard.Purpose {
+	if reefer {
+		return [][]yard.Purpose{{yard.PurposeReefer}, {yard.PurposeMixed}}
+	}
+	switch c {
+	case yard.Empty:
+		return [][]yard.Purpose{{yard.PurposeEmpty}, {yard.PurposeMixed}}
+	case yard.Import:
+		return [][]yard.Purpose{{yard.PurposeImport}, {yard.PurposeMixed}}
+	case yard.Export:
+		return [][]yard.Purpose{{yard.PurposeExport}, {yard.PurposeMixed}}
+	default:
+		return [][]yard.Purpose{{yard.PurposeTranshipment}, {yard.PurposeMixed}}
+	}
+}
+
+// chooseBlock picks the block a box should be stacked in, skipping the blocks in skip (found to have
+// no stack for it), or nil when no block has room at all.
+func (r stackingRule) chooseBlock(y *yardState, b *box, skip []*block) *block {
+	fits := func(k *block, limit float64) bool {
+		if slices.Contains(skip, k) {
+			return false
+		}
+		if float64(k.used+k.incoming+b.teu()) > limit*float64(k.capacity()) {
+			return false
+		}
+		return !b.reefer || k.ReeferPlugs == 0 || k.reefers < k.ReeferPlugs
+	}
+	least := func(ok func(*block) bool) *block {
+		var best *block
+		for _, k := range y.blocks {
+			if ok(k) && (best == nil || k.fill() < best.fill()) {
+				best = k
+			}
+		}
+		return best
+	}
+	for _, ps := range purposesFor(b.cat, b.reefer) {
+		if k := least(func(k *block) bool {
+			if !fits(k, r.maxFill) {
+				return false
+			}
+			for _, p := range ps {
+				if k.Purpose == p {
+					return !b.reefer || k.ReeferPlugs > 0
+				}
+			}
+			return false
+		}); k != nil {
+			return k
+		}
+	}
+	// Anywhere within the working fill but the blocks of other special purposes, then anywhere.
+	if k := least(func(k *block) bool {
+		return fits(k, r.maxFill) && (b.reefer || k.Purpose != yard.PurposeReefer) && (b.cat == yard.Empty || k.Purpose != yard.PurposeEmpty)
+	}); k != nil {
+		return k
+	}
+	return least(func(k *block) bool { return fits(k, 1) })
+}
