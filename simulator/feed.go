@@ -333,7 +333,7 @@ func (f *Feed) placeNew(b *box) (k *block, bay, row, tier int, ok bool) {
 		if k == nil {
 			return nil, 0, 0, 0, false
 		}
-		if bay, row, tier, ok = k.slotFor(b, f.rngYard, 0, nil); ok {
+		if bay, row, tier, ok = k.slotFor(b, f.rngYard, 0); ok {
 			return k, bay, row, tier, true
 		}
 		skip = append(skip, k)

@@ -90,7 +90,7 @@ func (k *block) height(bay, row int) int {
 	return 0
 }
 
-// bays returns the bays b covers if it stood at bay: one, or two for a 40-ft box (one at the end of
+// span returns the bays b covers if it stood at bay: one, or two for a 40-ft box (one at the end of
 // a block, which only a given yard can hold).
 func (k *block) span(b *box, bay int) (lo, hi int) {
 	if b.forty && bay < k.Bays {
@@ -178,36 +178,20 @@ func (k *block) blocker(x *box) *box {
 	return last
 }
 
-// covers reports whether a box of b's size at bay would stand on one of the bays lo..hi of row.
-func (k *block) covers(b *box, bay, row, lo, hi, r int) bool {
-	if row != r {
-		return false
-	}
-	blo, bhi := k.span(b, bay)
-	return blo <= hi && bhi >= lo
-}
-
 // slotFor finds the lowest stack of the block that b may be set on. Ties go to a random stack when
 // rng is given (spreading incoming boxes over the block), else to the one nearest bay near (keeping
-// a relocation short). Stacks standing on avoid (a box's bays in its row) are skipped.
-func (k *block) slotFor(b *box, rng *rand.Rand, near int, avoid *box) (bay, row, tier int, ok bool) {
+// a relocation short). Stacks that would stand on the bays of a box in avoid, in its row, are
+// skipped.
+func (k *block) slotFor(b *box, rng *rand.Rand, near int, avoid ...*box) (bay, row, tier int, ok bool) {
 	bestTier, ties := k.MaxTiers+1, 0
 	bestDist := 1 << 30
-	var alo, ahi int
-	if avoid != nil {
-		alo, ahi = k.span(avoid, avoid.bay)
-	}
 	for x := 1; x <= k.Bays; x++ {
 		for y := 1; y <= k.Rows; y++ {
 			t, can := k.canPlace(b, x, y)
-			if !can || t > bestTier {
+			if !can || t > bestTier || k.avoided(b, x, y, avoid) {
 				continue
 			}
-			if avoid != nil && k.covers(b, x, y, alo, ahi, avoid.row) {
-				continue
-			}
-			switch {
-			case rng != nil:
+			if rng != nil {
 				if t < bestTier {
 					ties = 0
 				}
@@ -215,7 +199,7 @@ func (k *block) slotFor(b *box, rng *rand.Rand, near int, avoid *box) (bay, row,
 				if t < bestTier || rng.IntN(ties) == 0 {
 					bay, row, tier = x, y, t
 				}
-			default:
+			} else {
 				d := x - near
 				if d < 0 {
 					d = -d
@@ -229,6 +213,22 @@ func (k *block) slotFor(b *box, rng *rand.Rand, near int, avoid *box) (bay, row,
 		}
 	}
 	return bay, row, tier, ok
+}
+
+// avoided reports whether b set down at bay, row would stand on a bay of one of the avoid boxes
+// (at the bays they stand, or stood, on) in their row.
+func (k *block) avoided(b *box, bay, row int, avoid []*box) bool {
+	lo, hi := k.span(b, bay)
+	for _, a := range avoid {
+		if a.row != row {
+			continue
+		}
+		alo, ahi := k.span(a, a.bay)
+		if lo <= ahi && hi >= alo {
+			return true
+		}
+	}
+	return false
 }
 
 // yardState is every block and the boxes in them.

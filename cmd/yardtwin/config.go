@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"strconv"
+	"time"
 
 	"github.com/spf13/pflag"
 )
@@ -44,4 +45,17 @@ func envInt(fs *pflag.FlagSet, p *int, name, env string, def int, usage string, 
 		}
 	}
 	fs.IntVar(p, name, def, usage+" ($"+env+")")
+}
+
+// envDuration is envFloat for durations such as "30s".
+func envDuration(fs *pflag.FlagSet, p *time.Duration, name, env string, def time.Duration, usage string, bad *[]error) {
+	if v, ok := os.LookupEnv(env); ok {
+		d, err := time.ParseDuration(v)
+		if err != nil {
+			*bad = append(*bad, fmt.Errorf("$%s: %q is not a duration such as 30s", env, v))
+		} else {
+			def = d
+		}
+	}
+	fs.DurationVar(p, name, def, usage+" ($"+env+")")
 }

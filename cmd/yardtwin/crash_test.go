@@ -19,6 +19,7 @@ import (
 	"github.com/yardtwin/yardtwin/adapters/bolt"
 	"github.com/yardtwin/yardtwin/domain/contract"
 	"github.com/yardtwin/yardtwin/projections"
+	"github.com/yardtwin/yardtwin/projections/checkpoint"
 	"github.com/yardtwin/yardtwin/projections/yardmap"
 	"github.com/yardtwin/yardtwin/scenarios/tangermed"
 )
@@ -37,7 +38,7 @@ func buildBinary(t *testing.T) string {
 // startProcess runs "yardtwin serve" on a free port and returns the base URL.
 func startProcess(t *testing.T, bin, dir string) (*exec.Cmd, string) {
 	t.Helper()
-	cmd := exec.Command(bin, "serve", "--http", "127.0.0.1:0", "--data", dir, "--log-level", "warn")
+	cmd := exec.Command(bin, "serve", "--http", "127.0.0.1:0", "--data", dir, "--log-level", "warn", "--checkpoint-every", "200ms")
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
 		t.Fatal(err)
@@ -46,7 +47,12 @@ func startProcess(t *testing.T, bin, dir string) (*exec.Cmd, string) {
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
+	t.Cleanup(func() {
+		if cmd.ProcessState == nil {
+			_ = cmd.Process.Kill()
+			_ = cmd.Wait()
+		}
+	})
 	lines := bufio.NewScanner(stdout)
 	for lines.Scan() {
 		if i := strings.Index(lines.Text(), "http://"); i >= 0 {
@@ -96,12 +102,12 @@ func TestKill9LosesNothing(t *testing.T) {
 				if n%5 == 4 {
 					batch = append(batch, previous...) // a client re-sending: must be stored once
 				}
-				status, _, err := post(ctx, client, base, batch)
+				status, answer, err := post(ctx, client, base, batch)
 				if err != nil {
 					return // the server is gone
 				}
 				if status != http.StatusAccepted {
-					t.Errorf("POST = %d", status)
+					t.Errorf("POST = %d %.300s", status, answer)
 					return
 				}
 				mu.Lock()
@@ -127,8 +133,12 @@ func TestKill9LosesNothing(t *testing.T) {
 	// Every acknowledged event is stored exactly once.
 	rebuilt := checkStoreAndRebuild(t, dir, acked)
 
-	// The restarted server resumes from its checkpoint and the store, and agrees with the rebuild.
-	_, base = startProcess(t, bin, dir)
+	// The restarted server resumes from its last checkpoint, folds the rest of the store, and agrees
+	// with the rebuild.
+	if _, err := os.Stat(filepath.Join(dir, "projections", yardmap.Name+".snap")); err != nil {
+		t.Fatalf("no projection checkpoint was saved before the kill: %v", err)
+	}
+	restarted, base := startProcess(t, bin, dir)
 	waitProjected(t, base)
 	var live yardmap.Summary
 	getJSON(t, base+"api/v1/yard", &live)
@@ -136,6 +146,21 @@ func TestKill9LosesNothing(t *testing.T) {
 		t.Fatalf("restarted yard differs from a rebuild from zero:\n live %+v\n want %+v", live, rebuilt)
 	}
 	t.Logf("%d events acknowledged before kill -9; store and restarted projection agree at position %d", len(acked), live.Position)
+
+	// SIGTERM stops the server cleanly, with the projection checkpointed at the head of the log.
+	if err := restarted.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	if err := restarted.Wait(); err != nil {
+		t.Fatalf("serve after SIGTERM: %v", err)
+	}
+	cps, err := checkpoint.Open(filepath.Join(dir, "projections"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if pos, _, ok, err := cps.Load(yardmap.Name); err != nil || !ok || pos != live.Position {
+		t.Fatalf("checkpoint after SIGTERM at %d (found %v, %v), want %d", pos, ok, err, live.Position)
+	}
 }
 
 // checkStoreAndRebuild opens the store left by the killed server, checks every acknowledged id is in

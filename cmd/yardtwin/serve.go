@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/ThreeDotsLabs/watermill"
 	"github.com/ThreeDotsLabs/watermill/message"
@@ -38,7 +39,9 @@ type serveFlags struct {
 	Seed     int
 	Lanes    int
 	LogLevel string
-	envErrs  []error
+	// CheckpointEvery is how often projection snapshots are saved while events flow.
+	CheckpointEvery time.Duration
+	envErrs         []error
 }
 
 func newServe() *cobra.Command {
@@ -67,6 +70,7 @@ the store, and the API and the live map are served on --http.`,
 	envFloat(fs, &f.Speed, "speed", "YARDTWIN_SPEED", 0, "demo clock speed, × real time (default: the scenario's)", &f.envErrs)
 	envInt(fs, &f.Seed, "seed", "YARDTWIN_SEED", 0, "demo random seed (default: the scenario's)", &f.envErrs)
 	envInt(fs, &f.Lanes, "ingest-lanes", "YARDTWIN_INGEST_LANES", 4, "in-process bus topics handled in parallel", &f.envErrs)
+	envDuration(fs, &f.CheckpointEvery, "checkpoint-every", "YARDTWIN_CHECKPOINT_EVERY", 30*time.Second, "how often projection snapshots are saved", &f.envErrs)
 	envString(fs, &f.LogLevel, "log-level", "YARDTWIN_LOG_LEVEL", "info", "debug, info, warn or error")
 	return cmd
 }
@@ -78,7 +82,7 @@ func serveOptions(f serveFlags) fx.Option {
 			f,
 			bolt.Config{Dir: f.Data},
 			ingest.Config{Lanes: f.Lanes},
-			projections.RunnerConfig{},
+			projections.RunnerConfig{CheckpointEvery: f.CheckpointEvery},
 			httpapi.Config{},
 			httpapiListen(f.HTTP, os.Stdout),
 		),

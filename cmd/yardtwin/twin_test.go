@@ -75,7 +75,7 @@ func stackEvent(id string, c iso6346.ContainerID, n int, at time.Time) json.RawM
 
 // slotted is box c stacked in the n-th slot of eight blocks, filling tier by tier.
 func slotted(c iso6346.ContainerID, n int) yard.ContainerStacked {
-	blocks := []string{"A01", "A02", "A03", "A04", "B01", "B02", "B03", "B04"}
+	blocks := []string{"A01", "A02", "A03", "B01", "B02", "B03", "C01", "C02"}
 	return yard.ContainerStacked{
 		Container: c, Block: blocks[n%len(blocks)],
 		Bay: 1 + (n/8)%40, Row: 1 + (n/320)%6, Tier: 1 + (n/1920)%5, Crane: "RTG01",

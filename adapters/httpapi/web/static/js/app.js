@@ -36,13 +36,19 @@ const el = {
 };
 
 const tooltip = new Tooltip(byId('tooltip'));
+buildLegend(byId('legend'));
 const map = new YardMap(el.map, {
+  // Keep the fitted terminal clear of the fill legend (top left), the buttons (right) and the
+  // status line (bottom).
+  insets() {
+    const top = byId('legend-fill').getBoundingClientRect().bottom - el.map.getBoundingClientRect().top;
+    return { top: top + 16, right: 64, bottom: 48, left: 24 };
+  },
   onHover(hit, x, y) {
     if (!hit) tooltip.hide();
     else tooltip.show(hit.type === 'block' ? blockTip(hit.block, hit.live) : machineTip(hit.machine), x, y);
   },
 });
-buildLegend(byId('legend-body'));
 
 // What the page knows; each part is redrawn when its data arrives.
 const state = {

@@ -52,14 +52,19 @@ export class View {
     this.height = Math.max(1, height);
   }
 
-  /** fit shows the box [minX, minY, maxX, maxY] (metres) whole, with pad pixels around it. */
-  fit([minX, minY, maxX, maxY], pad = 32) {
+  /**
+   * fit shows the box [minX, minY, maxX, maxY] (metres) whole, inside the viewport less the insets
+   * {top, right, bottom, left} (CSS pixels: room kept clear for panels drawn over the map).
+   */
+  fit([minX, minY, maxX, maxY], { top = 24, right = 24, bottom = 24, left = 24 } = {}) {
     const w = Math.max(maxX - minX, 1);
     const hgt = Math.max(maxY - minY, 1);
-    this.cx = (minX + maxX) / 2;
-    this.cy = (minY + maxY) / 2;
-    this.scale = Math.min((this.width - 2 * pad) / w, (this.height - 2 * pad) / hgt);
-    this.scale = Math.max(this.scale, 1e-4);
+    const availW = Math.max(this.width - left - right, 40);
+    const availH = Math.max(this.height - top - bottom, 40);
+    this.scale = Math.max(Math.min(availW / w, availH / hgt), 1e-4);
+    // Centre the box in the free area, which is off the viewport's middle by half the inset difference.
+    this.cx = (minX + maxX) / 2 - (left - right) / 2 / this.scale;
+    this.cy = (minY + maxY) / 2 + (top - bottom) / 2 / this.scale;
     // Allow zooming out to twice the fitted view, and in to 40 px/m (a TEU is 240 px long).
     this.minScale = this.scale / 2;
   }

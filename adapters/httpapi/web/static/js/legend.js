@@ -17,7 +17,10 @@ function canvas(width, height, draw) {
   return c;
 }
 
-/** buildLegend fills the legend's body element. */
+/**
+ * buildLegend fills the legend: the fill scale always shown, the equipment symbols and status
+ * colours in a disclosure, closed at first, so the legend covers little of the map.
+ */
 export function buildLegend(body) {
   const theme = readTheme();
   const ramp = canvas(160, 12, (ctx) => {
@@ -36,12 +39,23 @@ export function buildLegend(body) {
     });
   const statuses = Object.keys(statusColours).filter((s) => s !== 'other');
   body.replaceChildren(
-    h('h3', { text: t('legend.fill') }),
-    h('div', { class: 'ramp' }, ramp, h('div', { class: 'ticks' }, h('span', { text: pct(0) }), h('span', { text: pct(0.5) }), h('span', { text: pct(1) }))),
-    h('ul', { class: 'keys' }, h('li', {}, swatch(theme.noData), t('legend.noData')), h('li', {}, swatch(theme.vessel), t('legend.vessel'))),
-    h('h3', { text: t('legend.equipment') }),
-    h('ul', { class: 'keys' }, kinds.map((k) => h('li', { dataset: { kind: k } }, swatch(statusColours.working, k), label('kind', k)))),
-    h('h3', { text: t('legend.status') }),
-    h('ul', { class: 'keys' }, statuses.map((s) => h('li', { dataset: { status: s } }, swatch(statusColours[s], 'truck'), label('machine', s)))),
+    h('div', { id: 'legend-fill' },
+      h('h3', { text: t('legend.fill') }),
+      h('div', { class: 'ramp' }, ramp, h('div', { class: 'ticks' }, h('span', { text: pct(0) }), h('span', { text: pct(0.5) }), h('span', { text: pct(1) }))),
+      h('ul', { class: 'keys inline' }, h('li', {}, swatch(theme.noData), t('legend.noData')), h('li', {}, swatch(theme.vessel), t('legend.vessel'))),
+    ),
+    h('details', { id: 'legend-symbols' },
+      h('summary', { text: t('legend.symbols') }),
+      h('div', { class: 'columns' },
+        h('div', {},
+          h('h3', { text: t('legend.equipment') }),
+          h('ul', { class: 'keys' }, kinds.map((k) => h('li', { dataset: { kind: k } }, swatch(statusColours.working, k), label('kind', k)))),
+        ),
+        h('div', {},
+          h('h3', { text: t('legend.status') }),
+          h('ul', { class: 'keys' }, statuses.map((s) => h('li', { dataset: { status: s } }, swatch(statusColours[s], 'truck'), label('machine', s)))),
+        ),
+      ),
+    ),
   );
 }

@@ -22,15 +22,18 @@ const reducedMotion = matchMedia('(prefers-reduced-motion: reduce)');
 /**
  * YardMap draws the yard on a canvas. Feed it the layout once (setLayout), then live data (setYard,
  * setVessels) as it comes. onHover(hit, clientX, clientY) is called as the pointer moves over a
- * block or a machine, and with a null hit when it leaves them.
+ * block or a machine, and with a null hit when it leaves them. insets() returns the room, in CSS
+ * pixels from each edge ({top, right, bottom, left}), that controls drawn over the map take, so that
+ * fitting the terminal keeps clear of them.
  */
 export class YardMap {
-  constructor(canvas, { onHover = () => {} } = {}) {
+  constructor(canvas, { onHover = () => {}, insets = () => ({}) } = {}) {
     this.canvas = canvas;
     this.ctx = canvas.getContext('2d');
     this.view = new View();
     this.theme = readTheme();
     this.onHover = onHover;
+    this.insets = insets;
     this.proj = null;
     this.extent = null;
     this.userMoved = false; // once the user pans or zooms, a resize no longer refits the terminal
@@ -142,7 +145,7 @@ export class YardMap {
   /** fit shows the whole terminal. */
   fit() {
     if (!this.extent) return;
-    this.view.fit(this.extent);
+    this.view.fit(this.extent, this.insets());
     this.invalidate();
   }
 
@@ -179,7 +182,7 @@ export class YardMap {
     this.canvas.width = Math.max(1, Math.round(r.width * this.dpr));
     this.canvas.height = Math.max(1, Math.round(r.height * this.dpr));
     this.view.resize(r.width, r.height);
-    if (!this.userMoved && this.extent) this.view.fit(this.extent);
+    if (!this.userMoved && this.extent) this.view.fit(this.extent, this.insets());
     this.draw(performance.now()); // now, not next frame: resizing cleared the canvas
   }
 

@@ -12,7 +12,8 @@ function setTotal(root, key, value, text, note) {
   const dd = root.querySelector(`[data-total="${key}"] dd`);
   if (!dd) return;
   dd.dataset.value = String(value);
-  dd.replaceChildren(h('span', { class: 'value', text }), note ? h('small', { text: note }) : null);
+  dd.replaceChildren(h('span', { class: 'value', text }));
+  if (note) dd.append(h('small', { text: note }));
 }
 
 /** showTotals fills #totals from the body of /api/v1/yard and the vessel visits. */
@@ -50,10 +51,14 @@ export function showVessels(list, visits) {
     return h(
       'li',
       { dataset: { visit: v.visit, state: v.state } },
-      h('span', { class: 'name', text: v.vessel || v.visit }),
-      h('span', { class: `badge state-${v.state}`, text: label('visit', v.state) }),
-      v.berth ? h('span', { class: 'berth', text: t('vessels.berth', { berth: v.berth }) }) : null,
-      h('span', { class: 'moves', text: moves + planned }),
+      h('div', { class: 'line' },
+        h('span', { class: 'name', title: v.visit, text: v.vessel || v.visit }),
+        h('span', { class: `badge state-${v.state}`, text: label('visit', v.state) }),
+      ),
+      h('div', { class: 'line muted' },
+        h('span', { text: v.berth ? t('vessels.berth', { berth: v.berth }) : '' }),
+        h('span', { class: 'moves', text: moves + planned }),
+      ),
     );
   });
   if (inPort.length > maxVessels) items.push(h('li', { class: 'more', text: t('vessels.more', { n: int(inPort.length - maxVessels) }) }));

@@ -24,6 +24,7 @@ export const en = {
   'legend.title': 'Legend',
   'legend.fill': 'Block fill',
   'legend.noData': 'no data',
+  'legend.symbols': 'Equipment and status',
   'legend.equipment': 'Equipment',
   'legend.status': 'Status',
   'legend.vessel': 'Vessel at berth',
