@@ -6,10 +6,10 @@ import (
 	"fmt"
 	"log/slog"
 	"math/rand/v2"
+	"slices"
 	"strconv"
 	"time"
 
-	"github.com/yardtwin/yardtwin/domain/equipment"
 	"github.com/yardtwin/yardtwin/domain/es"
 	"github.com/yardtwin/yardtwin/domain/iso6346"
 	"github.com/yardtwin/yardtwin/domain/yard"
@@ -264,6 +264,9 @@ func (f *Feed) takeInitial(initial []InitialBox) {
 		f.yard.stack(b, b.blk, b.bay, b.row, b.tier, f.start)
 		f.stats.InitialBoxes++
 		for _, h := range ib.Holds {
+			if !slices.Contains(yard.Holds, h) {
+				continue
+			}
 			b.holds++
 			f.stats.Holds++
 			f.scheduleRelease(b, h)

@@ -56,5 +56,12 @@ func pick(r *rand.Rand, weights []float64) int {
 	return len(weights) - 1
 }
 
-// roundTo rounds x to a multiple of step.
-func roundTo(x, step float64) float64 { return math.Round(x/step) * step }
+// roundTo rounds x to a multiple of step; a step below 1 is taken as 1/n, so that the result is the
+// double nearest the decimal (236.1, not 236.10000000000002).
+func roundTo(x, step float64) float64 {
+	if step < 1 {
+		n := math.Round(1 / step)
+		return math.Round(x*n) / n
+	}
+	return math.Round(x/step) * step
+}

@@ -17,6 +17,9 @@ var (
 var (
 	metaMagic  = []byte("magic")
 	metaFormat = []byte("format")
+	// metaIndexed holds the watermark of the streams and ids buckets: they hold every event up to
+	// this position (8 bytes); the events after it are indexed from the log on Open.
+	metaIndexed = []byte("indexed")
 )
 
 // magic marks a bbolt file as a yardtwin event store.

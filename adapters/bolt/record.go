@@ -163,3 +163,24 @@ func (d *decoder) decode(pos uint64, b []byte, streamHint string) (es.Envelope, 
 	}
 	return e, nil
 }
+
+// indexFields returns what the indexes need from a record without decoding the rest: its stream
+// version, id and stream. The slices point into b.
+func indexFields(b []byte) (version uint64, id, stream []byte, ok bool) {
+	if len(b) < headerSize || b[0] != recordFormat {
+		return 0, nil, nil, false
+	}
+	be := binary.BigEndian
+	var lens [fieldCount]int
+	total := headerSize
+	for i := range lens {
+		lens[i] = int(be.Uint32(b[49+4*i:]))
+		total += lens[i]
+	}
+	if total != len(b) {
+		return 0, nil, nil, false
+	}
+	idAt := headerSize + lens[0]
+	streamAt := idAt + lens[1] + lens[2] + lens[3]
+	return be.Uint64(b[9:]), b[idAt : idAt+lens[1]], b[streamAt : streamAt+lens[4]], true
+}

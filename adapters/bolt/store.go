@@ -9,7 +9,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
-	"strconv"
+	"runtime"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -47,6 +47,13 @@ type Store struct {
 
 	// heads maps each stream to its version. Open fills it; then only the writer goroutine uses it.
 	heads map[string]uint64
+	// indexLag is how many events the index buckets may trail the log by.
+	indexLag int
+	// pending holds the ids of the events after the index watermark, which the ids bucket does not
+	// hold yet. Open fills it from the log; then only the writer goroutine uses it.
+	pending map[string]idEntry
+	// tail is the stream index of the same events, shared with readers.
+	tail atomic.Pointer[tail]
 	// head is the position of the last committed event.
 	head atomic.Uint64
 	// commits counts the transactions that stored events.
@@ -63,6 +70,7 @@ type options struct {
 	lockTimeout time.Duration
 	now         func() time.Time
 	maxGroup    int
+	indexLag    int
 }
 
 // WithLockTimeout sets how long Open waits for another process to release the file (default 2 s).
@@ -74,6 +82,12 @@ func WithClock(now func() time.Time) Option { return func(o *options) { o.now = 
 // WithMaxGroup sets how many events the writer gathers from waiting appends into one transaction
 // (default 20,000). One append is never split, so a group may exceed it by the last append's size.
 func WithMaxGroup(events int) Option { return func(o *options) { o.maxGroup = max(events, 1) } }
+
+// WithIndexLag sets how many events the stream and id index buckets may trail the log by (default
+// 50,000). Up to that many events are indexed in memory and written to the buckets together, in
+// key order, which makes appends several times faster than indexing every commit; Open rebuilds
+// them from the log. 0 writes the buckets in every commit. Memory: about 150 bytes per event.
+func WithIndexLag(events int) Option { return func(o *options) { o.indexLag = max(events, 0) } }
 
 // New opens the store that cfg describes. It is Open for fx and cmd.
 func New(cfg Config) (*Store, error) {
@@ -88,7 +102,7 @@ func New(cfg Config) (*Store, error) {
 // the lock (WithLockTimeout) and then fails. A file that is not a yardtwin event store gives an error
 // matching ErrNotStore.
 func Open(dir string, opts ...Option) (*Store, error) {
-	o := options{lockTimeout: 2 * time.Second, now: time.Now, maxGroup: 20_000}
+	o := options{lockTimeout: 2 * time.Second, now: time.Now, maxGroup: 20_000, indexLag: 50_000}
 	for _, opt := range opts {
 		opt(&o)
 	}
@@ -102,7 +116,6 @@ func Open(dir string, opts ...Option) (*Store, error) {
 		// this changes nothing about the durability of events.
 		NoFreelistSync: true,
 		FreelistType:   bbolt.FreelistMapType,
-		PageSize:       envInt("PAGESIZE"),
 	})
 	if err != nil {
 		return nil, openError(path, o.lockTimeout, err)
@@ -116,6 +129,8 @@ func Open(dir string, opts ...Option) (*Store, error) {
 		writerDone: make(chan struct{}),
 		closedCh:   make(chan struct{}),
 		heads:      map[string]uint64{},
+		indexLag:   o.indexLag,
+		pending:    map[string]idEntry{},
 		notify:     make(chan struct{}),
 	}
 	if err := s.load(); err != nil {
@@ -173,6 +188,9 @@ func (s *Store) load() error {
 			if err := meta.Put(metaFormat, []byte{fileFormat}); err != nil {
 				return err
 			}
+			if err := meta.Put(metaIndexed, logKey(0)); err != nil {
+				return err
+			}
 			for _, name := range [][]byte{bucketLog, bucketStreams, bucketIDs} {
 				if _, err := tx.CreateBucket(name); err != nil {
 					return err
@@ -183,6 +201,7 @@ func (s *Store) load() error {
 		if err != nil {
 			return fmt.Errorf("create buckets: %w", err)
 		}
+		s.tail.Store(newTail(0))
 		return nil
 	}
 	return s.db.View(func(tx *bbolt.Tx) error {
@@ -207,7 +226,10 @@ func (s *Store) load() error {
 			}
 			s.head.Store(binary.BigEndian.Uint64(k))
 		}
-		return loadHeads(tx.Bucket(bucketStreams), s.heads)
+		if err := loadHeads(tx.Bucket(bucketStreams), s.heads); err != nil {
+			return err
+		}
+		return s.loadTail(tx)
 	})
 }
 
@@ -277,36 +299,77 @@ func (s *Store) ReadStream(ctx context.Context, stream string, from uint64) ([]e
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("read %s@%d: %w", stream, from, err)
 	}
-	prefix := streamPrefix(stream)
+	from = max(from, 1) // versions count from 1
 	var out []es.Envelope
-	err := s.view(func(tx *bbolt.Tx) error {
-		log := tx.Bucket(bucketLog)
-		c := tx.Bucket(bucketStreams).Cursor()
-		var d decoder
-		for k, v := c.Seek(streamKey(stream, max(from, 1))); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
-			if len(k) != len(prefix)+8 || len(v) != 8 {
-				return fmt.Errorf("%w: stream index entry %x", errDamaged, k)
-			}
-			if len(out)%checkCtxEvery == checkCtxEvery-1 {
-				if err := ctx.Err(); err != nil {
-					return err
-				}
-			}
-			pos := binary.BigEndian.Uint64(v)
-			rec := log.Get(v)
-			if rec == nil {
-				return fmt.Errorf("%w: stream index points at missing position %d", errDamaged, pos)
-			}
-			e, err := d.decode(pos, rec, stream)
+	for retry := true; retry; {
+		retry = false
+		err := s.view(func(tx *bbolt.Tx) error {
+			indexed, err := indexedIn(tx)
 			if err != nil {
 				return err
 			}
-			out = append(out, e)
+			t := s.tail.Load()
+			if t.base != indexed {
+				// The writer has just committed the index buckets and not yet replaced the tail,
+				// or replaced it after this transaction began: the two do not fit together.
+				retry = true
+				return nil
+			}
+			out, err = s.readStream(ctx, tx, t, stream, from)
+			return err
+		})
+		if err != nil {
+			return nil, fmt.Errorf("read %s@%d: %w", stream, from, err)
 		}
+		if retry {
+			runtime.Gosched()
+		}
+	}
+	return out, nil
+}
+
+// readStream reads a stream from the streams bucket, then from the tail that goes with tx.
+func (s *Store) readStream(ctx context.Context, tx *bbolt.Tx, t *tail, stream string, from uint64) ([]es.Envelope, error) {
+	var out []es.Envelope
+	var d decoder
+	log := tx.Bucket(bucketLog)
+	get := func(pos []byte) error {
+		if len(out)%checkCtxEvery == checkCtxEvery-1 {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+		}
+		n := binary.BigEndian.Uint64(pos)
+		rec := log.Get(pos)
+		if rec == nil {
+			return fmt.Errorf("%w: stream index points at missing position %d", errDamaged, n)
+		}
+		e, err := d.decode(n, rec, stream)
+		if err != nil {
+			return err
+		}
+		out = append(out, e)
 		return nil
-	})
-	if err != nil {
-		return nil, fmt.Errorf("read %s@%d: %w", stream, from, err)
+	}
+
+	prefix := streamPrefix(stream)
+	c := tx.Bucket(bucketStreams).Cursor()
+	for k, v := c.Seek(streamKey(stream, from)); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
+		if len(k) != len(prefix)+8 || len(v) != 8 {
+			return nil, fmt.Errorf("%w: stream index entry %x", errDamaged, k)
+		}
+		if err := get(v); err != nil {
+			return nil, err
+		}
+	}
+	visible := uint64(0)
+	if k, _ := log.Cursor().Last(); len(k) == 8 {
+		visible = binary.BigEndian.Uint64(k)
+	}
+	for _, e := range t.since(stream, from, visible) {
+		if err := get(logKey(e.pos)); err != nil {
+			return nil, err
+		}
 	}
 	return out, nil
 }
@@ -409,5 +472,3 @@ func (s *Store) broadcast() {
 	s.notify = make(chan struct{})
 	s.notifyMu.Unlock()
 }
-
-func envInt(k string) int { n, _ := strconv.Atoi(os.Getenv(k)); return n }

@@ -2,6 +2,7 @@ package bolt
 
 import (
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"testing"
@@ -12,22 +13,25 @@ import (
 	"github.com/yardtwin/yardtwin/domain/es/estest"
 )
 
+// TestContract runs the contract with the index buckets written in every commit, trailing the log
+// by a few events (so that most reads combine buckets and tail, and reopening replays a tail), and
+// with the default lag (nothing reaches the buckets in these small tests).
 func TestContract(t *testing.T) {
-	estest.Run(t, func(t *testing.T) es.Store {
-		s, err := Open(t.TempDir())
-		if err != nil {
-			t.Fatalf("open: %v", err)
-		}
-		t.Cleanup(func() { _ = s.Close() })
-		return s
-	})
-	estest.RunDurable(t, func(t *testing.T, dir string) es.Store {
-		s, err := Open(dir)
-		if err != nil {
-			t.Fatalf("open: %v", err)
-		}
-		return s
-	})
+	for _, lag := range []int{0, 3, 50_000} {
+		t.Run(fmt.Sprintf("IndexLag%d", lag), func(t *testing.T) {
+			estest.Run(t, func(t *testing.T) es.Store {
+				s := mustOpen(t, t.TempDir(), WithIndexLag(lag))
+				return s
+			})
+			estest.RunDurable(t, func(t *testing.T, dir string) es.Store {
+				s, err := Open(dir, WithIndexLag(lag))
+				if err != nil {
+					t.Fatalf("open: %v", err)
+				}
+				return s
+			})
+		})
+	}
 }
 
 func TestOpenRefusesForeignFiles(t *testing.T) {
@@ -36,7 +40,9 @@ func TestOpenRefusesForeignFiles(t *testing.T) {
 		give    func(t *testing.T, path string)
 		wantErr error
 	}{
-		{"Text", func(t *testing.T, path string) { writeFile(t, path, []byte("container,slot\nMSCU1234565,B07-03-02-1\n")) }, ErrNotStore},
+		{"Text", func(t *testing.T, path string) {
+			writeFile(t, path, []byte("container,slot\nMSCU1234565,B07-03-02-1\n"))
+		}, ErrNotStore},
 		{"Garbage", func(t *testing.T, path string) { writeFile(t, path, garbage(64<<10)) }, ErrNotStore},
 		{"OtherBolt", func(t *testing.T, path string) {
 			db, err := bbolt.Open(path, 0o600, nil)

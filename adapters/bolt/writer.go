@@ -4,9 +4,6 @@ import (
 	"context"
 	"fmt"
 	"maps"
-	"hash/fnv"
-	"encoding/binary"
-	"os"
 	"time"
 
 	"go.etcd.io/bbolt"
@@ -124,8 +121,9 @@ func (s *Store) write() {
 	}
 }
 
-// commit decides each append of group in order, writes those that hold in one transaction, commits
-// it and answers every caller.
+// commit decides each append of group in order, writes the new events of those that hold to the
+// log in one transaction, together with the index buckets when the tail has grown to indexLag
+// events, commits it and answers every caller.
 func (s *Store) commit(group []*request) {
 	results := make([]result, len(group))
 	defer func() {
@@ -148,10 +146,12 @@ func (s *Store) commit(group []*request) {
 	}
 	g := &groupState{
 		store:    s,
+		meta:     tx.Bucket(bucketMeta),
 		log:      tx.Bucket(bucketLog),
 		streams:  tx.Bucket(bucketStreams),
-		ids:      tx.Bucket(bucketIDs),
+		idBucket: tx.Bucket(bucketIDs),
 		heads:    map[string]uint64{},
+		ids:      map[string]idEntry{},
 		next:     s.head.Load() + 1,
 		recorded: s.now().UTC(),
 	}
@@ -170,28 +170,46 @@ func (s *Store) commit(group []*request) {
 		}
 		results[i].appended = p.appended
 	}
-	if g.stored == 0 {
+	if len(g.events) == 0 {
 		_ = tx.Rollback()
 		return
+	}
+	flush := len(s.pending)+len(g.events) >= s.indexLag
+	if flush {
+		if err := g.flushIndex(); err != nil {
+			_ = tx.Rollback()
+			failAll(fmt.Errorf("write index: %w", err))
+			return
+		}
 	}
 	if err := tx.Commit(); err != nil {
 		failAll(fmt.Errorf("commit: %w", err))
 		return
 	}
+
+	last := g.next - 1
 	maps.Copy(s.heads, g.heads)
-	s.head.Store(g.next - 1)
+	if flush {
+		clear(s.pending)
+		s.tail.Store(newTail(last))
+	} else {
+		maps.Copy(s.pending, g.ids)
+		s.tail.Load().add(g.events)
+	}
+	s.head.Store(last)
 	s.commits.Add(1)
 	s.broadcast()
 }
 
 // groupState is what the appends decided so far in one transaction have changed.
 type groupState struct {
-	store             *Store
-	log, streams, ids *bbolt.Bucket
-	heads             map[string]uint64 // stream versions changed by this transaction
-	next              uint64            // position of the next new event
-	recorded          time.Time         // Recorded of every event in this transaction
-	stored            int               // new events written
+	store                        *Store
+	meta, log, streams, idBucket *bbolt.Bucket
+	heads                        map[string]uint64  // stream versions changed by this transaction
+	ids                          map[string]idEntry // ids stored by this transaction
+	events                       []planned          // new events of this transaction, in log order
+	next                         uint64             // position of the next new event
+	recorded                     time.Time          // Recorded of every event in this transaction
 }
 
 // head returns a stream's version as this transaction has left it so far.
@@ -262,13 +280,20 @@ func (g *groupState) plan(r *request) (*plan, error) {
 	return p, nil
 }
 
-// lookup finds an id stored earlier in this append, earlier in the transaction or in the file.
+// lookup finds an id stored earlier in this append, earlier in the transaction, in the tail not yet
+// indexed, or in the ids bucket.
 func (p *plan) lookup(g *groupState, id string) (es.Appended, bool, error) {
 	if at, ok := p.ids[id]; ok {
 		return at, true, nil
 	}
-	// The transaction sees its own writes, so this also finds ids stored earlier in the group.
-	v := g.ids.Get([]byte(id))
+	e, ok := g.ids[id]
+	if !ok {
+		e, ok = g.store.pending[id]
+	}
+	if ok {
+		return es.Appended{ID: id, Position: e.pos, Version: e.version}, true, nil
+	}
+	v := g.idBucket.Get([]byte(id))
 	if v == nil {
 		return es.Appended{}, false, nil
 	}
@@ -279,35 +304,17 @@ func (p *plan) lookup(g *groupState, id string) (es.Appended, bool, error) {
 	return es.Appended{ID: id, Position: pos, Version: version}, true, nil
 }
 
-// put writes p's new events into the transaction and takes its heads into the group's.
+// put writes p's new events to the log and takes its heads and ids into the group's.
 func (g *groupState) put(p *plan) error {
 	for _, ev := range p.events {
 		at := ev.at
-		pos := logKey(at.Position)
-		if err := g.log.Put(pos, encodeRecord(ev.e, ev.stream, at.Position, at.Version, g.recorded)); err != nil {
+		if err := g.log.Put(logKey(at.Position), encodeRecord(ev.e, ev.stream, at.Position, at.Version, g.recorded)); err != nil {
 			return err
 		}
-		if os.Getenv("NOSTREAMS") != "" {
-		} else if err := g.streams.Put(hackKey(ev.stream, at.Version), pos); err != nil {
-			return err
-		}
-		if os.Getenv("NOIDS") != "" {
-		} else if err := g.ids.Put([]byte(at.ID), idValue(at.Position, at.Version)); err != nil {
-			return err
-		}
+		g.ids[at.ID] = idEntry{pos: at.Position, version: at.Version}
 	}
 	maps.Copy(g.heads, p.heads)
+	g.events = append(g.events, p.events...)
 	g.next += uint64(len(p.events))
-	g.stored += len(p.events)
 	return nil
-}
-
-func hackKey(stream string, v uint64) []byte {
-	if os.Getenv("HASHKEY") == "" {
-		return streamKey(stream, v)
-	}
-	h := fnv.New64a()
-	h.Write([]byte(stream))
-	b := h.Sum(nil)
-	return binary.BigEndian.AppendUint64(b, v)
 }

@@ -24,7 +24,7 @@ func TestCommitDecidesEachAppend(t *testing.T) {
 		newRequest(estest.To("block-B07", 1, "e2")),
 		newRequest(estest.To("block-B07", 1, "x1")), // stale: the append before moved the stream to 2
 		newRequest(estest.To("block-B07", 2, "e3"), estest.To("block-B08", es.NoStream, "e2", "e4")),
-		newRequest(estest.To("block-B09", es.NoStream, "x1")), // x1 was refused above, so it is new
+		newRequest(estest.To("block-B09", es.NoStream, "x1")),       // x1 was refused above, so it is new
 		newRequest(estest.To("block-B07", es.NoStream, "e1", "e2")), // all duplicates: not checked
 	}
 	s.commit(group)

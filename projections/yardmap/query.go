@@ -16,10 +16,10 @@ type Summary struct {
 	Position   uint64         `json:"position"` // last event folded
 	Containers int            `json:"containers"`
 	ByWhere    map[string]int `json:"by_where"` // containers by where they are
-	Capacity   int            `json:"capacity"` // slot positions (ground slots × max tiers) in all blocks
-	InYard     int            `json:"in_yard"`
+	Capacity   int            `json:"capacity"` // TEU: 20-ft ground slots × max tiers, all blocks
+	InYard     int            `json:"in_yard"`  // boxes in yard slots
 	TEU        int            `json:"teu_in_yard"`
-	Fill       float64        `json:"fill"` // InYard / Capacity, 0..1
+	Fill       float64        `json:"fill"` // TEU / Capacity, 0..1
 	Blocks     []BlockFill    `json:"blocks"`
 	Anomalies  map[string]int `json:"anomalies"` // count by kind, since the start of the log
 	Equipment  int            `json:"equipment"`
@@ -31,10 +31,10 @@ type BlockFill struct {
 	Block       string         `json:"block"`
 	Equipment   string         `json:"equipment"`
 	Purpose     string         `json:"purpose"`
-	Capacity    int            `json:"capacity"`
+	Capacity    int            `json:"capacity"` // TEU
 	Boxes       int            `json:"boxes"`
 	TEU         int            `json:"teu"`
-	Fill        float64        `json:"fill"` // Boxes / Capacity, 0..1
+	Fill        float64        `json:"fill"` // TEU / Capacity, 0..1
 	Reefers     int            `json:"reefers"`
 	ReeferPlugs int            `json:"reefer_plugs"`
 	ByCategory  map[string]int `json:"by_category"`
@@ -63,7 +63,7 @@ func (m *Model) Summary() Summary {
 		s.TEU += bf.TEU
 	}
 	if s.Capacity > 0 {
-		s.Fill = float64(s.InYard) / float64(s.Capacity)
+		s.Fill = float64(s.TEU) / float64(s.Capacity)
 	}
 	return s
 }
@@ -82,7 +82,7 @@ func (m *Model) blockFill(blk *yard.Block) BlockFill {
 		}
 	}
 	if bf.Capacity > 0 {
-		bf.Fill = float64(bf.Boxes) / float64(bf.Capacity)
+		bf.Fill = float64(bf.TEU) / float64(bf.Capacity)
 	}
 	return bf
 }

@@ -6,6 +6,7 @@
 // objects drawn through the view's transform, and symbols and labels in screen pixels on top.
 
 import { Projection, View, bbox, inRing, niceLength } from './geo.js';
+import { buildLayers, collectPositions, emptyLayers, firstRing, makeBlock } from './layers.js';
 import { fillRGB, inkOn, readTheme, statusColour } from './palette.js';
 import { drawSymbol, symbolSize } from './symbols.js';
 import { int, pct, t } from './i18n.js';
@@ -75,7 +76,6 @@ export class YardMap {
     if (!ll) throw new Error('the layout has no geometry');
     this.proj = new Projection((ll[0] + ll[2]) / 2, (ll[1] + ll[3]) / 2);
     this.layers = buildLayers(features, this.proj);
-    // Blocks the live data has but the layout lacks are added by setYard; keep their ids apart.
     this.extent = bbox(positions.map((p) => this.proj.local(p)));
     this.userMoved = false;
     this.fit();
@@ -406,6 +406,7 @@ export class YardMap {
     ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
     this.drawBlockLabels();
     this.drawBerthLabels();
+    this.drawGateLabels();
 
     // Crane home positions, faint, for the cranes that have not reported yet.
     ctx.globalAlpha = 0.45;
@@ -494,6 +495,18 @@ export class YardMap {
     }
   }
 
+  drawGateLabels() {
+    const { ctx, view, theme } = this;
+    ctx.textAlign = 'center';
+    ctx.textBaseline = 'middle';
+    ctx.font = `600 12px ${theme.font}`;
+    for (const g of this.layers.gates) {
+      if (g.size * view.scale < 30) continue;
+      const [x, y] = view.screen(g.centre);
+      halo(ctx, g.id, x, y, theme);
+    }
+  }
+
   drawMark(now) {
     if (!this.mark) return;
     const { ctx, view, theme } = this;
@@ -562,177 +575,4 @@ function machineAt(m, now) {
   const u = Math.min(1, Math.max(0, (now - m.t0) / glideMs));
   if (u >= 1) return m.to;
   return [m.from[0] + (m.to[0] - m.from[0]) * u, m.from[1] + (m.to[1] - m.from[1]) * u];
-}
-
-function emptyLayers() {
-  return { quays: [], berths: new Map(), blocks: new Map(), gates: [], lanes: [], areas: [], homes: [] };
-}
-
-function collectPositions(c, out) {
-  if (!Array.isArray(c)) return;
-  if (typeof c[0] === 'number') out.push(c);
-  else for (const x of c) collectPositions(x, out);
-}
-
-/** outerRings returns the outer rings of a Polygon or MultiPolygon, in WGS84. */
-function outerRings(g) {
-  if (g?.type === 'Polygon') return [g.coordinates[0]];
-  if (g?.type === 'MultiPolygon') return g.coordinates.map((p) => p[0]);
-  return [];
-}
-
-function firstRing(g) {
-  return outerRings(g)[0] ?? null;
-}
-
-function lineStrings(g) {
-  if (g?.type === 'LineString') return [g.coordinates];
-  if (g?.type === 'MultiLineString') return g.coordinates;
-  return [];
-}
-
-function ringPath(rings) {
-  const p = new Path2D();
-  for (const ring of rings) {
-    ring.forEach(([x, y], i) => (i ? p.lineTo(x, y) : p.moveTo(x, y)));
-    p.closePath();
-  }
-  return p;
-}
-
-function linePath(lines) {
-  const p = new Path2D();
-  for (const line of lines) line.forEach(([x, y], i) => (i ? p.lineTo(x, y) : p.moveTo(x, y)));
-  return p;
-}
-
-/** uprightAngle turns a direction in local metres (y north) into a screen angle for text, never upside down. */
-function uprightAngle(dx, dy) {
-  let a = Math.atan2(-dy, dx);
-  if (a > Math.PI / 2) a -= Math.PI;
-  if (a <= -Math.PI / 2) a += Math.PI;
-  return a;
-}
-
-function makeBlock(props, ringWGS84, proj) {
-  if (!ringWGS84 || ringWGS84.length < 4) return null;
-  let ring = ringWGS84.map((p) => proj.local(p));
-  const [f, l] = [ring[0], ring[ring.length - 1]];
-  if (f[0] === l[0] && f[1] === l[1]) ring = ring.slice(0, -1);
-  const side = (i) => [ring[(i + 1) % ring.length][0] - ring[i][0], ring[(i + 1) % ring.length][1] - ring[i][1]];
-  const [s0, s1] = [side(0), side(1)];
-  const [l0, l1] = [Math.hypot(...s0), Math.hypot(...s1)];
-  const along = l0 >= l1 ? s0 : s1;
-  return {
-    id: props.id,
-    props,
-    ring,
-    path: ringPath([ring]),
-    bbox: bbox(ring),
-    centre: [ring.reduce((a, p) => a + p[0], 0) / ring.length, ring.reduce((a, p) => a + p[1], 0) / ring.length],
-    long: Math.max(l0, l1),
-    short: Math.min(l0, l1),
-    screenAngle: uprightAngle(along[0], along[1]),
-    rgb: null,
-  };
-}
-
-function buildLayers(features, proj) {
-  const L = emptyLayers();
-  const local = (line) => line.map((p) => proj.local(p));
-  for (const f of features) {
-    const p = f.properties;
-    const g = f.geometry;
-    switch (p.kind) {
-      case 'quay': {
-        const lines = lineStrings(g).map(local);
-        L.quays.push({ id: p.id, lines, landSide: p.land_side === 'right' ? 'right' : 'left', path: linePath(lines) });
-        break;
-      }
-      case 'berth': {
-        const line = lineStrings(g).map(local)[0];
-        if (line?.length >= 2) L.berths.set(p.id, { id: p.id, a: line[0], b: line[line.length - 1], props: p });
-        break;
-      }
-      case 'block': {
-        const blk = makeBlock(p, firstRing(g), proj);
-        if (blk) L.blocks.set(p.id, blk);
-        break;
-      }
-      case 'gate':
-      case 'area': {
-        const rings = outerRings(g).map(local);
-        if (rings.length === 0) break;
-        const item = { id: p.id, use: p.use, path: ringPath(rings) };
-        (p.kind === 'gate' ? L.gates : L.areas).push(item);
-        break;
-      }
-      case 'gate_lane': {
-        const lines = lineStrings(g).map(local);
-        L.lanes.push({ id: p.id, direction: p.direction, path: lines.length ? linePath(lines) : null });
-        break;
-      }
-      case 'quay_crane':
-      case 'yard_crane':
-        if (g.type === 'Point') L.homes.push({ id: p.id, kind: p.kind, at: proj.local(g.coordinates) });
-        break;
-    }
-  }
-  const allBlocks = [...L.blocks.values()].flatMap((b) => b.ring);
-  const yardCentre = allBlocks.length ? centreOf(bbox(allBlocks)) : [0, 0];
-  for (const b of L.berths.values()) placeBerth(b, L.quays, yardCentre);
-  return L;
-}
-
-const centreOf = ([x0, y0, x1, y1]) => [(x0 + x1) / 2, (y0 + y1) / 2];
-
-/**
- * placeBerth finds which way the sea is from a berth, from the land_side of the quay it lies on (the
- * nearest quay line), or failing that away from the yard; and shapes the hull of a vessel lying there.
- */
-function placeBerth(b, quays, yardCentre) {
-  const len = Math.hypot(b.b[0] - b.a[0], b.b[1] - b.a[1]) || 1;
-  const u = [(b.b[0] - b.a[0]) / len, (b.b[1] - b.a[1]) / len];
-  const mid = [(b.a[0] + b.b[0]) / 2, (b.a[1] + b.b[1]) / 2];
-  let sea = null;
-  let best = Infinity;
-  for (const q of quays) {
-    for (const line of q.lines) {
-      for (let i = 0; i + 1 < line.length; i++) {
-        const d = segmentDistance(mid, line[i], line[i + 1]);
-        if (d < best) {
-          best = d;
-          const dir = [line[i + 1][0] - line[i][0], line[i + 1][1] - line[i][1]];
-          const left = [-dir[1], dir[0]];
-          const s = q.landSide === 'left' ? -1 : 1; // the sea is on the other side from the land
-          const n = Math.hypot(...left) || 1;
-          sea = [(s * left[0]) / n, (s * left[1]) / n];
-        }
-      }
-    }
-  }
-  if (!sea) {
-    const n = [-u[1], u[0]];
-    const towardsYard = (yardCentre[0] - mid[0]) * n[0] + (yardCentre[1] - mid[1]) * n[1];
-    sea = towardsYard > 0 ? [-n[0], -n[1]] : n;
-  }
-  b.sea = sea;
-  b.length = len;
-  b.gap = 4; // m between the wall and the hull (fenders)
-  b.beam = Math.min(50, Math.max(16, len * 0.13));
-  b.screenAngle = uprightAngle(u[0], u[1]);
-  // The hull: stern square at a, bow pointed at b, a little shorter than the berth.
-  const at = (along, out) => [b.a[0] + u[0] * along + sea[0] * out, b.a[1] + u[1] * along + sea[1] * out];
-  const s0 = len * 0.04;
-  const s1 = len * 0.96;
-  const bow = Math.min(b.beam * 1.2, len * 0.15);
-  b.hull = ringPath([[at(s0, b.gap), at(s1 - bow, b.gap), at(s1, b.gap + b.beam / 2), at(s1 - bow, b.gap + b.beam), at(s0, b.gap + b.beam)]]);
-}
-
-function segmentDistance(p, a, b) {
-  const dx = b[0] - a[0];
-  const dy = b[1] - a[1];
-  const l2 = dx * dx + dy * dy;
-  const u = l2 ? Math.max(0, Math.min(1, ((p[0] - a[0]) * dx + (p[1] - a[1]) * dy) / l2)) : 0;
-  return Math.hypot(p[0] - a[0] - u * dx, p[1] - a[1] - u * dy);
 }

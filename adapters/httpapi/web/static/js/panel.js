@@ -46,8 +46,11 @@ export function showVessels(list, visits) {
     return;
   }
   const items = inPort.slice(0, maxVessels).map((v) => {
-    const moves = t('vessels.moves', { discharged: int(v.discharged), loaded: int(v.loaded) });
-    const planned = v.planned_moves ? ' ' + t('vessels.planned', { planned: int(v.planned_moves) }) : '';
+    const facts = [
+      v.berth && t('vessels.berth', { berth: v.berth }),
+      t('vessels.moves', { discharged: int(v.discharged), loaded: int(v.loaded) }) +
+        (v.planned_moves ? ' ' + t('vessels.planned', { planned: int(v.planned_moves) }) : ''),
+    ];
     return h(
       'li',
       { dataset: { visit: v.visit, state: v.state } },
@@ -55,10 +58,7 @@ export function showVessels(list, visits) {
         h('span', { class: 'name', title: v.visit, text: v.vessel || v.visit }),
         h('span', { class: `badge state-${v.state}`, text: label('visit', v.state) }),
       ),
-      h('div', { class: 'line muted' },
-        h('span', { text: v.berth ? t('vessels.berth', { berth: v.berth }) : '' }),
-        h('span', { class: 'moves', text: moves + planned }),
-      ),
+      h('div', { class: 'detail muted', text: facts.filter(Boolean).join(' · ') }),
     );
   });
   if (inPort.length > maxVessels) items.push(h('li', { class: 'more', text: t('vessels.more', { n: int(inPort.length - maxVessels) }) }));

@@ -10,8 +10,9 @@ import { int, label, t, time } from './i18n.js';
  * It returns {refresh, clear}: refresh asks again for the box shown, so that the result follows it.
  */
 export function bindSearch({ form, input, out, onFound, onClear }) {
-  let current = ''; // the container shown, canonical form
+  let current = ''; // the container found and shown, canonical form
   let seq = 0; // the latest request; older answers are dropped
+  let busy = false; // a request is in flight
   let shown = ''; // the record shown, as JSON: a refresh that finds the same redraws nothing
 
   form.addEventListener('submit', (e) => {
@@ -33,8 +34,9 @@ export function bindSearch({ form, input, out, onFound, onClear }) {
       return;
     }
     const mine = ++seq;
+    busy = true;
     if (fly) {
-      current = id;
+      current = '';
       out.dataset.state = 'loading';
       out.replaceChildren(h('p', { class: 'muted', text: t('search.looking', { id }) }));
     }
@@ -60,11 +62,14 @@ export function bindSearch({ form, input, out, onFound, onClear }) {
         : t('search.failed', { error: err.message });
       out.replaceChildren(h('p', { class: 'error', role: 'alert', text: msg }));
       onClear();
+    } finally {
+      if (mine === seq) busy = false;
     }
   }
 
   function clear() {
     seq++;
+    busy = false;
     current = '';
     shown = '';
     out.dataset.state = 'empty';
@@ -92,7 +97,7 @@ export function bindSearch({ form, input, out, onFound, onClear }) {
     if (type) row('search.type', type);
     if (rec.weight_kg) row('search.weight', t('search.weightKg', { n: int(rec.weight_kg) }));
     if (rec.holds?.length) row('search.holds', ...rec.holds.map((x) => h('span', { class: 'badge hold', text: x })));
-    out.replaceChildren(
+    out.replaceChildren(...[
       h('div', { class: 'result-head' }, h('strong', { class: 'container-id', text: rec.container }), h('span', { class: `badge where-${rec.where}`, text: label('where', rec.where) })),
       rec.check_digit_ok ? null : h('p', { class: 'warning', text: t('search.checkDigit') }),
       h('dl', { class: 'facts' }, rows),
@@ -102,12 +107,12 @@ export function bindSearch({ form, input, out, onFound, onClear }) {
             h('button', { type: 'button', class: 'secondary', text: t('search.clear'), on: { click: () => { input.value = ''; clear(); input.focus(); } } }),
           )
         : h('p', { class: 'muted', text: t('search.noPoint') }),
-    );
+    ].filter(Boolean));
   }
 
   return {
     refresh() {
-      if (current) find(current, false);
+      if (current && !busy) find(current, false);
     },
     clear,
   };

@@ -65,7 +65,7 @@ export const en = {
 
   'vessels.title': 'Vessels',
   'vessels.none': 'No vessel in port.',
-  'vessels.berth': 'berth {berth}',
+  'vessels.berth': 'Berth {berth}',
   'vessels.moves': '{discharged} discharged, {loaded} loaded',
   'vessels.planned': 'of {planned} planned',
   'vessels.more': 'and {n} more',

@@ -9,8 +9,8 @@ export const kinds = ['quay_crane', 'yard_crane', 'straddle_carrier', 'reach_sta
 const sizes = {
   quay_crane: { metres: 30, min: 10, max: 30 },
   yard_crane: { metres: 24, min: 8, max: 26 },
-  straddle_carrier: { metres: 10, min: 7, max: 16 },
-  reach_stacker: { metres: 10, min: 7, max: 16 },
+  straddle_carrier: { metres: 10, min: 9, max: 16 },
+  reach_stacker: { metres: 10, min: 9, max: 16 },
   truck: { metres: 16, min: 6, max: 14 },
   other: { metres: 8, min: 6, max: 12 },
 };
