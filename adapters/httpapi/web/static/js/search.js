@@ -34,6 +34,7 @@ export function bindSearch({ form, input, out, onFound, onClear }) {
       return;
     }
     const mine = ++seq;
+    console.log('find', text, fly, mine);
     busy = true;
     if (fly) {
       current = '';
@@ -50,6 +51,7 @@ export function bindSearch({ form, input, out, onFound, onClear }) {
       render(rec);
       onFound(rec, { fly });
     } catch (err) {
+      console.log('search catch', mine, seq, fly, err.status, err.message);
       if (mine !== seq) return;
       if (!fly && err.status === 0) return; // a refresh that failed: keep what is shown
       current = '';
