@@ -98,7 +98,8 @@ func (b *berthState) point(a, c float64) orb.Point {
 }
 
 // setupEquipment builds cranes, berths and trucks from the layout. A block without yard cranes of
-// its own is worked by the two nearest cranes of its equipment (an RTG row shares its cranes).
+// its own is worked by the two nearest cranes of its equipment, preferring cranes in its own row of
+// blocks (an RTG row shares its cranes).
 func (f *Feed) setupEquipment() {
 	l := f.layout
 	for _, q := range l.QuayCranes() {
@@ -128,9 +129,17 @@ func (f *Feed) setupEquipment() {
 			continue
 		}
 		centre := k.SlotCentre((k.Bays+1)/2, (k.Rows+1)/2)
+		// Distance as a gantry crane sees it: moving along its row of blocks is cheap, changing rows
+		// (turning the wheels, crossing lanes) is not.
+		cost := func(c *yardCrane) float64 {
+			d := sub(c.pos, centre)
+			along := math.Abs(d[0]*k.BayAxis[0] + d[1]*k.BayAxis[1])
+			across := math.Abs(d[0]*k.RowAxis[0] + d[1]*k.RowAxis[1])
+			return along + 10*across
+		}
 		near := slices.Clone(f.yardCranes)
 		slices.SortStableFunc(near, func(a, b *yardCrane) int {
-			// Cranes of the block's own equipment first, then by distance.
+			// Cranes of the block's own equipment first, then the nearest.
 			sa, sb := equip[a] != k.Equipment, equip[b] != k.Equipment
 			if sa != sb {
 				if sa {
@@ -138,7 +147,7 @@ func (f *Feed) setupEquipment() {
 				}
 				return -1
 			}
-			return cmp.Compare(dist(a.pos, centre), dist(b.pos, centre))
+			return cmp.Compare(cost(a), cost(b))
 		})
 		k.cranes = near[:min(2, len(near))]
 		if len(k.cranes) == 0 { // a layout without yard cranes: one per block, named after it
@@ -235,16 +244,20 @@ func (f *Feed) eq() *equipmentModel { return &demoEquipment }
 // laneStop is where a truck stops to be served at a bay of a block: in the truck lane beside row 1.
 func laneStop(k *block, bay int) orb.Point { return k.SlotCentre(bay, 0) }
 
-// yardJob hands a job to the least busy crane of the job's block.
+// yardJob hands a job to the block's crane that will get to it first, roughly: the fewest jobs
+// waiting, counting the crane's travel to the block as jobs too (an RTG shared by a row of blocks
+// stays where the work is rather than shuttling).
 func (f *Feed) yardJob(j craneJob) {
+	centre := j.blk.SlotCentre((j.blk.Bays+1)/2, (j.blk.Rows+1)/2)
+	perJob := f.eq().GantrySpeed * f.eq().YardCycle.Seconds() // m a crane travels in one move's time
 	var c *yardCrane
-	best := math.MaxInt
+	best := math.Inf(1)
 	for _, x := range j.blk.cranes {
-		load := len(x.queue)
+		load := float64(len(x.queue))
 		if x.busy {
 			load++
 		}
-		if load < best {
+		if load += dist(x.pos, centre) / perJob; load < best {
 			c, best = x, load
 		}
 	}

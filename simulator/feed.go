@@ -180,7 +180,7 @@ func (f *Feed) Stats() Stats {
 	s := f.stats
 	s.Now = f.eng.Now()
 	s.Events = f.em.Count()
-	s.InYard = len(f.yard.stock)
+	s.InYard = f.yard.boxes()
 	s.OnTrucks = f.onTruck
 	s.Fill = float64(f.yard.used()) / float64(max(f.yard.capacity, 1))
 	s.Misreports = f.boxes.misreported

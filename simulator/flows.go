@@ -93,22 +93,34 @@ func (f *Feed) fromYard(id string, from orb.Point, b *box, speed float64, then f
 	})
 }
 
-// oldest returns up to n boxes in the yard that ok accepts, those stacked longest first (ties by
-// number, so the order never depends on the stock's order).
-func (f *Feed) oldest(n int, ok func(*box) bool) []*box {
-	var cands []*box
-	for _, b := range f.yard.stock {
-		if ok(b) {
-			cands = append(cands, b)
-		}
-	}
-	slices.SortFunc(cands, func(a, b *box) int {
+// oldest returns up to n boxes of the given categories in the yard that ok accepts, those stacked
+// longest first (ties by number, so the order never depends on the stock's order).
+func (f *Feed) oldest(n int, cats []yard.Category, ok func(*box) bool) []*box {
+	before := func(a, b *box) int {
 		if c := a.since.Compare(b.since); c != 0 {
 			return c
 		}
 		return cmp.Compare(a.id, b.id)
-	})
-	return cands[:min(n, len(cands))]
+	}
+	var out []*box
+	for _, c := range cats {
+		for _, b := range f.yard.stock[catIndex(c)] {
+			if !ok(b) {
+				continue
+			}
+			if len(out) == n && before(b, out[n-1]) >= 0 {
+				continue // not among the n oldest so far
+			}
+			i, _ := slices.BinarySearchFunc(out, b, before)
+			if len(out) < n {
+				out = slices.Insert(out, i, b)
+			} else {
+				copy(out[i+1:], out[i:n-1])
+				out[i] = b
+			}
+		}
+	}
+	return out
 }
 
 // holdKinds and their shares among the holds put on imports.

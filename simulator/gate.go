@@ -110,7 +110,7 @@ func (g *gateState) arrive() {
 // pickImport picks an import free to go (not held, not kept for another truck): one of the ten
 // that have waited longest, at random.
 func (g *gateState) pickImport() *box {
-	cands := g.f.oldest(10, func(b *box) bool { return b.cat == yard.Import && !b.reserved && b.holds == 0 })
+	cands := g.f.oldest(10, []yard.Category{yard.Import}, func(b *box) bool { return !b.reserved && b.holds == 0 })
 	if len(cands) == 0 {
 		return nil
 	}

@@ -154,7 +154,15 @@ func ParseScenario(name string, data []byte) (*Scenario, error) {
 	if sc.Layout != "" {
 		sc.LayoutPath = path.Join(path.Dir(name), sc.Layout)
 	}
-	problems = append(problems, sc.check()...)
+	reported := map[string]bool{}
+	for _, p := range problems {
+		reported[p.field] = true
+	}
+	for _, p := range sc.check() {
+		if !reported[p.field] { // one error per field: "not a duration" says enough
+			problems = append(problems, p)
+		}
+	}
 	if len(problems) > 0 {
 		errs := make([]error, len(problems))
 		for i, p := range problems {
@@ -228,7 +236,10 @@ func (sc *Scenario) check() []problem {
 		add("misreport_rate", "%g: want a share from 0 to 0.5", sc.MisreportRate)
 	}
 	v := sc.Vessels
-	if v.Interarrival < time.Minute {
+	switch {
+	case v.Interarrival == 0:
+		add("vessels.interarrival", "is required: the mean time between arrivals, such as 6h")
+	case v.Interarrival < time.Minute:
 		add("vessels.interarrival", "%v: want a mean time between arrivals of at least 1m, such as 6h", v.Interarrival)
 	}
 	ps = append(ps, v.Discharge.check("vessels.discharge", 0, 20_000)...)
@@ -339,9 +350,6 @@ func (r *rawScenario) scenario() (*Scenario, []problem) {
 		ps = append(ps, problem{"vessels", "is required: interarrival, discharge and load"})
 	} else {
 		v := r.Vessels
-		if v.Interarrival == "" {
-			ps = append(ps, problem{"vessels.interarrival", "is required: the mean time between arrivals, such as 6h"})
-		}
 		duration(&ps, "vessels.interarrival", v.Interarrival, &sc.Vessels.Interarrival)
 		v.Discharge.into(&ps, "vessels.discharge", &sc.Vessels.Discharge, true)
 		v.Load.into(&ps, "vessels.load", &sc.Vessels.Load, true)

@@ -96,7 +96,8 @@ func (f *Feed) vesselArrives() {
 
 // planLoad picks the boxes a call loads: n, steered towards the scenario's initial fill (a quarter
 // of the surplus or shortfall of boxes in the yard), from the transhipments, exports and empties
-// not held nor kept for another vessel; among the oldest three times as many as needed, at random.
+// not held nor kept for another vessel. Among the oldest three times as many as needed it prefers,
+// loosely, boxes with fewer boxes on top, as a planner would.
 func (f *Feed) planLoad(v *vesselCall, n int) []*box {
 	target := f.sc.InitialFill * float64(f.yard.capacity)
 	surplus := (float64(f.yard.used()) - target) / 1.5 // positions to boxes, about
@@ -104,14 +105,15 @@ func (f *Feed) planLoad(v *vesselCall, n int) []*box {
 	if n == 0 {
 		return nil
 	}
-	cands := f.oldest(3*n, func(b *box) bool {
-		return !b.reserved && b.holds == 0 && b.cat != yard.Import
+	cands := f.oldest(3*n, []yard.Category{yard.Transhipment, yard.Export, yard.Empty}, func(b *box) bool {
+		return !b.reserved && b.holds == 0
 	})
 	r := f.rngVessel
-	for i := range min(n, len(cands)) {
-		j := i + r.IntN(len(cands)-i)
-		cands[i], cands[j] = cands[j], cands[i]
+	score := make(map[*box]float64, len(cands))
+	for _, b := range cands {
+		score[b] = float64(b.blk.depth(b)) + uniform(r, 0, 1.5)
 	}
+	slices.SortStableFunc(cands, func(a, b *box) int { return cmp.Compare(score[a], score[b]) })
 	load := cands[:min(n, len(cands))]
 	for _, b := range load {
 		b.reserved = true

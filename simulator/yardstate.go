@@ -54,6 +54,7 @@ type block struct {
 	*yard.Block
 	idx      int
 	slots    []*box // by ((bay-1)*Rows+(row-1))*MaxTiers+(tier-1); a 40-ft box is in two bays
+	heights  []int8 // by (bay-1)*Rows+(row-1): the highest occupied tier, 0 for none
 	used     int    // slot positions taken
 	boxes    int
 	reefers  int
@@ -62,7 +63,7 @@ type block struct {
 }
 
 func newBlock(b *yard.Block, idx int) *block {
-	return &block{Block: b, idx: idx, slots: make([]*box, b.Bays*b.Rows*b.MaxTiers)}
+	return &block{Block: b, idx: idx, slots: make([]*box, b.Bays*b.Rows*b.MaxTiers), heights: make([]int8, b.Bays*b.Rows)}
 }
 
 func (k *block) capacity() int { return k.Capacity() }
@@ -76,19 +77,22 @@ func (k *block) at(bay, row, tier int) *box {
 	return k.slots[((bay-1)*k.Rows+(row-1))*k.MaxTiers+tier-1]
 }
 
+// set puts b (or nil) in a slot and keeps the ground slot's height.
 func (k *block) set(bay, row, tier int, b *box) {
-	k.slots[((bay-1)*k.Rows+(row-1))*k.MaxTiers+tier-1] = b
+	g := (bay-1)*k.Rows + (row - 1)
+	k.slots[g*k.MaxTiers+tier-1] = b
+	switch h := int(k.heights[g]); {
+	case b != nil && tier > h:
+		k.heights[g] = int8(tier)
+	case b == nil && tier == h:
+		for h = tier - 1; h > 0 && k.slots[g*k.MaxTiers+h-1] == nil; h-- {
+		}
+		k.heights[g] = int8(h)
+	}
 }
 
 // height is the highest occupied tier of a ground slot, 0 when it is empty.
-func (k *block) height(bay, row int) int {
-	for t := k.MaxTiers; t > 0; t-- {
-		if k.at(bay, row, t) != nil {
-			return t
-		}
-	}
-	return 0
-}
+func (k *block) height(bay, row int) int { return int(k.heights[(bay-1)*k.Rows+(row-1)]) }
 
 // span returns the bays b covers if it stood at bay: one, or two for a 40-ft box (one at the end of
 // a block, which only a given yard can hold).
@@ -168,6 +172,16 @@ func (k *block) above(b *box) *box {
 	return top
 }
 
+// depth is how many tiers stand above b on its bays, at most.
+func (k *block) depth(b *box) int {
+	d := 0
+	lo, hi := k.span(b, b.bay)
+	for x := lo; x <= hi; x++ {
+		d = max(d, k.height(x, b.row)-b.tier)
+	}
+	return d
+}
+
 // blocker returns the next box to relocate before x can be lifted: a box above x with nothing above
 // itself. It is nil when x is on top.
 func (k *block) blocker(x *box) *box {
@@ -235,7 +249,7 @@ func (k *block) avoided(b *box, bay, row int, avoid []*box) bool {
 type yardState struct {
 	blocks   []*block
 	byID     map[string]*block
-	stock    []*box // the boxes in the yard, in no particular order
+	stock    [4][]*box // the boxes in the yard by category (catIndex), in no particular order
 	capacity int
 }
 
@@ -248,6 +262,24 @@ func newYardState(l *yard.Layout) *yardState {
 		y.capacity += k.capacity()
 	}
 	return y
+}
+
+// catIndex numbers the categories for yardState.stock.
+func catIndex(c yard.Category) int {
+	switch c {
+	case yard.Import:
+		return 0
+	case yard.Export:
+		return 1
+	case yard.Transhipment:
+		return 2
+	}
+	return 3 // empty
+}
+
+// boxes is how many boxes are in the yard.
+func (y *yardState) boxes() int {
+	return len(y.stock[0]) + len(y.stock[1]) + len(y.stock[2]) + len(y.stock[3])
 }
 
 // used is how many slot positions are taken in the whole yard.
@@ -266,17 +298,21 @@ func (y *yardState) stack(b *box, k *block, bay, row, tier int, at time.Time) {
 	if b.since.IsZero() {
 		b.since = at
 	}
-	b.stock = len(y.stock)
-	y.stock = append(y.stock, b)
+	c := catIndex(b.cat)
+	b.stock = len(y.stock[c])
+	y.stock[c] = append(y.stock[c], b)
 }
 
 // lift records b leaving its slot.
 func (y *yardState) lift(b *box) {
 	b.blk.remove(b)
-	last := y.stock[len(y.stock)-1]
-	y.stock[b.stock] = last
+	c := catIndex(b.cat)
+	st := y.stock[c]
+	last := st[len(st)-1]
+	st[b.stock] = last
 	last.stock = b.stock
-	y.stock = y.stock[:len(y.stock)-1]
+	st[len(st)-1] = nil
+	y.stock[c] = st[:len(st)-1]
 	b.stock = -1
 }
 

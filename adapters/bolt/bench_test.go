@@ -94,38 +94,26 @@ func recordBytes(batch []es.StreamEvents) int {
 	return size / n
 }
 
+// benchLags are the index lags the append benchmarks compare: the buckets written in every commit,
+// and the default.
+var benchLags = []int{0, 50_000}
+
 func BenchmarkAppend(b *testing.B) {
-	s, err := Open(b.TempDir())
-	if err != nil {
-		b.Fatal(err)
+	for _, lag := range benchLags {
+		b.Run(fmt.Sprintf("IndexLag%d", lag), func(b *testing.B) { benchAppend(b, 1, lag) })
 	}
-	defer s.Close()
-	gen := newBenchEvents(1)
-	batches := make([][]es.StreamEvents, benchOpEvents/benchBatch)
-	b.Logf("record size ~%d bytes", recordBytes(gen.batch(benchBatch)))
-	var elapsed time.Duration
-	b.ResetTimer()
-	for range b.N {
-		b.StopTimer()
-		for i := range batches {
-			batches[i] = gen.batch(benchBatch)
-		}
-		b.StartTimer()
-		start := time.Now()
-		for _, batch := range batches {
-			if _, err := s.Append(context.Background(), batch...); err != nil {
-				b.Fatal(err)
-			}
-		}
-		elapsed += time.Since(start)
-	}
-	b.ReportMetric(float64(b.N*benchOpEvents)/elapsed.Seconds(), "events/s")
-	b.ReportMetric(float64(s.head.Load()), "stored")
 }
 
 func BenchmarkAppendConcurrent(b *testing.B) {
-	const writers = 4
-	s, err := Open(b.TempDir())
+	for _, lag := range benchLags {
+		b.Run(fmt.Sprintf("IndexLag%d", lag), func(b *testing.B) { benchAppend(b, 4, lag) })
+	}
+}
+
+// benchAppend appends benchOpEvents per op in batches of benchBatch from writers goroutines into one
+// store that grows from op to op, and reports events/s, the events per commit and the slowest append.
+func benchAppend(b *testing.B, writers, lag int) {
+	s, err := Open(b.TempDir(), WithIndexLag(lag))
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -136,8 +124,13 @@ func BenchmarkAppendConcurrent(b *testing.B) {
 		gens[w] = newBenchEvents(uint64(100 + w))
 		batches[w] = make([][]es.StreamEvents, benchOpEvents/benchBatch/writers)
 	}
+	b.Logf("record size ~%d bytes", recordBytes(gens[0].batch(benchBatch)))
 	commits := s.commits.Load()
-	var elapsed time.Duration
+	var (
+		elapsed time.Duration
+		mu      sync.Mutex
+		slowest time.Duration
+	)
 	b.ResetTimer()
 	for range b.N {
 		b.StopTimer()
@@ -152,10 +145,15 @@ func BenchmarkAppendConcurrent(b *testing.B) {
 		for w := range writers {
 			wg.Go(func() {
 				for _, batch := range batches[w] {
+					t0 := time.Now()
 					if _, err := s.Append(context.Background(), batch...); err != nil {
 						b.Error(err)
 						return
 					}
+					d := time.Since(t0)
+					mu.Lock()
+					slowest = max(slowest, d)
+					mu.Unlock()
 				}
 			})
 		}
@@ -164,6 +162,7 @@ func BenchmarkAppendConcurrent(b *testing.B) {
 	}
 	b.ReportMetric(float64(b.N*benchOpEvents)/elapsed.Seconds(), "events/s")
 	b.ReportMetric(float64(b.N*benchOpEvents)/float64(s.commits.Load()-commits), "events/commit")
+	b.ReportMetric(float64(slowest.Milliseconds()), "max-ms")
 }
 
 // readFixture is a store of benchReadEvents events, written once per run of the benchmarks (its

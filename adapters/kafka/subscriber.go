@@ -82,6 +82,13 @@ func (s *Subscriber) Subscribe(ctx context.Context, topic string) (<-chan *messa
 	s.mu.Unlock()
 
 	ctx, cancel := context.WithCancel(ctx)
+	go func() { // Close ends the subscription, even one still being opened
+		select {
+		case <-s.closing:
+			cancel()
+		case <-ctx.Done():
+		}
+	}()
 	src, err := s.open(ctx, topic)
 	if err != nil {
 		cancel()
@@ -90,13 +97,6 @@ func (s *Subscriber) Subscribe(ctx context.Context, topic string) (<-chan *messa
 	}
 
 	out := make(chan *message.Message)
-	go func() {
-		select {
-		case <-s.closing:
-			cancel()
-		case <-ctx.Done():
-		}
-	}()
 	go func() {
 		defer s.subs.Done()
 		defer close(out)

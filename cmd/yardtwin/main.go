@@ -23,6 +23,6 @@ func newRoot() *cobra.Command {
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
-	root.AddCommand(newServe(), newReplay())
+	root.AddCommand(newServe(), newReplay(), newHealth())
 	return root
 }

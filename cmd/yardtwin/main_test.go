@@ -90,3 +90,14 @@ func TestAPIAnswers(t *testing.T) {
 		t.Fatalf("malformed container = %d %q", s, e.Error)
 	}
 }
+
+func TestHealthCommand(t *testing.T) {
+	base := startTwin(t, t.TempDir())
+	var out strings.Builder
+	if err := health(context.Background(), base+"healthz", time.Second, &out); err != nil || !strings.Contains(out.String(), `"status":"ok"`) {
+		t.Fatalf("health = %v, %q", err, out.String())
+	}
+	if err := health(context.Background(), base+"nowhere", time.Second, &out); err == nil {
+		t.Fatal("a 404 passed the health check")
+	}
+}

@@ -27,7 +27,7 @@ export async function getJSON(path, { signal } = {}) {
       signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
     });
   } catch (err) {
-    throw new ApiError(0, err.name === 'TimeoutError' ? `no answer from the twin in ${timeoutMs / 1000} s` : err.message);
+    throw new ApiError(0, err.name === 'TimeoutError' ? `GET ${url.pathname}: no answer in ${timeoutMs / 1000} s` : `GET ${url.pathname}: ${err.message}`);
   }
   let body = null;
   try {

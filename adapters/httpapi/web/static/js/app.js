@@ -4,7 +4,7 @@
 import * as api from './api.js';
 import { byId, isTyping } from './dom.js';
 import { pollingFeed } from './feed.js';
-import { setLanguage, t, translatePage } from './i18n.js';
+import { errorText, setLanguage, t, translatePage } from './i18n.js';
 import { buildLegend } from './legend.js';
 import { YardMap } from './map.js';
 import { showAnomalies, showAnomalyCounts, showStatus, showTotals, showVessels } from './panel.js';
@@ -41,8 +41,10 @@ const map = new YardMap(el.map, {
   // Keep the fitted terminal clear of the fill legend (top left), the buttons (right) and the
   // status line (bottom).
   insets() {
-    const top = byId('legend-fill').getBoundingClientRect().bottom - el.map.getBoundingClientRect().top;
-    return { top: top + 16, right: 64, bottom: 48, left: 24 };
+    const box = el.map.getBoundingClientRect();
+    const top = byId('legend-fill').getBoundingClientRect().bottom - box.top;
+    const bottom = box.bottom - el.status.getBoundingClientRect().top;
+    return { top: top + 16, right: 64, bottom: bottom + 8, left: 24 };
   },
   onHover(hit, x, y) {
     if (!hit) tooltip.hide();
@@ -52,7 +54,6 @@ const map = new YardMap(el.map, {
 
 // What the page knows; each part is redrawn when its data arrives.
 const state = {
-  layoutLoaded: false,
   yard: null, // last 'yard' event
   visits: null,
   status: 'connecting',
@@ -81,7 +82,6 @@ async function loadLayout() {
   el.mapMessage.hidden = false;
   try {
     const terminal = map.setLayout(await api.layout());
-    state.layoutLoaded = true;
     el.mapMessage.hidden = true;
     if (terminal.name) {
       el.terminal.textContent = terminal.name;
@@ -91,7 +91,7 @@ async function loadLayout() {
     if (state.visits) map.setVessels(state.visits);
     renderStatus();
   } catch (err) {
-    el.mapMessage.textContent = t('map.layoutFailed', { error: err.message });
+    el.mapMessage.textContent = t('map.layoutFailed', { error: errorText(err) });
     setTimeout(loadLayout, layoutRetryMs);
   }
 }

@@ -23,7 +23,6 @@ export function pollingFeed({ intervalMs = 1000, vesselsMs = 2000 } = {}) {
   let running = false;
   let busy = false;
   let failingSince = null;
-  let lastPosition = -1;
   let vesselsAt = 0;
   let vesselsPosition = -1;
   let anomalyCount = -1;
@@ -60,7 +59,6 @@ export function pollingFeed({ intervalMs = 1000, vesselsMs = 2000 } = {}) {
         pending.push(api.anomalies().then((list) => { anomalyCount = count; emit('anomalies', list); }));
       }
       await Promise.all(pending);
-      lastPosition = position;
     } catch (error) {
       failingSince ??= new Date();
       emit('error', { error, since: failingSince });
@@ -101,10 +99,6 @@ export function pollingFeed({ intervalMs = 1000, vesselsMs = 2000 } = {}) {
       clearTimeout(timer);
       timer = 0;
       document.removeEventListener('visibilitychange', onVisibility);
-    },
-    /** position is the last event position seen, -1 before the first refresh. */
-    get position() {
-      return lastPosition;
     },
   };
 }

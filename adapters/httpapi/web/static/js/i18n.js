@@ -39,6 +39,14 @@ export function label(group, value) {
 
 let numberFmt = new Intl.NumberFormat('en');
 
+/**
+ * errorText says what went wrong with a call to the twin: the server's own message, or, when the
+ * server was not reached (ApiError status 0), that it does not answer.
+ */
+export function errorText(err) {
+  return err?.status === 0 ? t('error.unreachable') : String(err?.message ?? err);
+}
+
 /** int formats a count. */
 export function int(n) {
   return Number.isFinite(n) ? numberFmt.format(Math.round(n)) : '–';

@@ -9,10 +9,12 @@
 
 import { bbox } from './geo.js';
 
+/** emptyLayers returns layers with nothing in them, drawn before the layout arrives. */
 export function emptyLayers() {
   return { quays: [], berths: new Map(), blocks: new Map(), gates: [], lanes: [], areas: [], homes: [] };
 }
 
+/** collectPositions appends every position ([lon, lat]) of GeoJSON coordinates c, nested at any depth, to out. */
 export function collectPositions(c, out) {
   if (!Array.isArray(c)) return;
   if (typeof c[0] === 'number') out.push(c);
@@ -26,6 +28,7 @@ function outerRings(g) {
   return [];
 }
 
+/** firstRing returns the first outer ring of a Polygon or MultiPolygon, or null. */
 export function firstRing(g) {
   return outerRings(g)[0] ?? null;
 }
@@ -59,6 +62,10 @@ function uprightAngle(dx, dy) {
   return a;
 }
 
+/**
+ * makeBlock builds a block from its properties and its outer ring in WGS84, or returns null for a
+ * ring too short to be a block. Its label runs along the longer side.
+ */
 export function makeBlock(props, ringWGS84, proj) {
   if (!ringWGS84 || ringWGS84.length < 4) return null;
   let ring = ringWGS84.map((p) => proj.local(p));
@@ -82,6 +89,7 @@ export function makeBlock(props, ringWGS84, proj) {
   };
 }
 
+/** buildLayers turns the features of a layout into layers in local metres; unknown kinds are skipped. */
 export function buildLayers(features, proj) {
   const L = emptyLayers();
   const local = (line) => line.map((p) => proj.local(p));

@@ -35,6 +35,7 @@ export class YardMap {
     this.theme = readTheme();
     this.onHover = onHover;
     this.insets = insets;
+    this.inset = {}; // the last insets(), measured on resize and fit
     this.proj = null;
     this.extent = null;
     this.userMoved = false; // once the user pans or zooms, a resize no longer refits the terminal
@@ -97,6 +98,7 @@ export class YardMap {
     }
     const now = performance.now();
     const next = new Map();
+    let moved = false;
     for (const f of equipment) {
       const p = f.properties;
       if (f.geometry?.type !== 'Point') continue;
@@ -107,10 +109,11 @@ export class YardMap {
         const cur = machineAt(prev, now);
         if (Math.hypot(cur[0] - to[0], cur[1] - to[1]) < teleportM) from = cur;
       }
+      moved ||= from[0] !== to[0] || from[1] !== to[1];
       next.set(p.id, { id: p.id, kind: p.equipment, status: p.status, place: p.place, at: p.at, from, to, t0: now });
     }
     this.machines = next;
-    this.movingUntil = now + glideMs;
+    if (moved) this.movingUntil = now + glideMs; // else nothing glides: one frame will do
     this.invalidate();
     this.refreshHover();
   }
@@ -145,7 +148,8 @@ export class YardMap {
   /** fit shows the whole terminal. */
   fit() {
     if (!this.extent) return;
-    this.view.fit(this.extent, this.insets());
+    this.inset = this.insets();
+    this.view.fit(this.extent, this.inset);
     this.invalidate();
   }
 
@@ -182,7 +186,8 @@ export class YardMap {
     this.canvas.width = Math.max(1, Math.round(r.width * this.dpr));
     this.canvas.height = Math.max(1, Math.round(r.height * this.dpr));
     this.view.resize(r.width, r.height);
-    if (!this.userMoved && this.extent) this.view.fit(this.extent, this.insets());
+    this.inset = this.insets();
+    if (!this.userMoved && this.extent) this.view.fit(this.extent, this.inset);
     this.draw(performance.now()); // now, not next frame: resizing cleared the canvas
   }
 
@@ -267,6 +272,7 @@ export class YardMap {
       }
       c.classList.add('dragging');
       this.tween = null;
+      if (this.hover) this.setHover(null); // no tooltip while dragging
     });
     c.addEventListener('pointermove', (e) => {
       const p = at(e);
@@ -385,8 +391,8 @@ export class YardMap {
       ctx.fill(blk.path);
       ctx.strokeStyle = theme.blockStroke;
       ctx.stroke(blk.path);
-      if (live && live.boxes > live.capacity) {
-        // More boxes than slots can only come from contradicting reports: flag the block.
+      if (live && live.fill > 1) {
+        // More TEU than the block holds can only come from contradicting reports: flag the block.
         ctx.save();
         ctx.strokeStyle = '#d55e00';
         ctx.lineWidth = 3 * px;
@@ -538,8 +544,9 @@ export class YardMap {
     const { ctx, view, theme } = this;
     const metres = niceLength(140 / view.scale);
     const w = metres * view.scale;
+    // Bottom left, above whatever covers the bottom of the map (the status line).
     const x = 16;
-    const y = view.height - 18;
+    const y = view.height - Math.max(18, (this.insets().bottom ?? 0) + 4);
     ctx.strokeStyle = theme.labelHalo;
     ctx.lineWidth = 5;
     const path = new Path2D();

@@ -1,7 +1,7 @@
 // The side panel: totals, vessels in port and the latest anomalies, and the status line.
 
 import { h } from './dom.js';
-import { int, label, pct, t, time } from './i18n.js';
+import { errorText, int, label, pct, t, time } from './i18n.js';
 
 /** maxVessels and maxAnomalies bound the lists, so the panel fits a screen. */
 const maxVessels = 12;
@@ -46,10 +46,11 @@ export function showVessels(list, visits) {
     return;
   }
   const items = inPort.slice(0, maxVessels).map((v) => {
+    const moves = t('vessels.moves', { discharged: int(v.discharged), loaded: int(v.loaded) }) +
+      (v.planned_moves ? ' ' + t('vessels.planned', { planned: int(v.planned_moves) }) : '');
     const facts = [
       v.berth && t('vessels.berth', { berth: v.berth }),
-      t('vessels.moves', { discharged: int(v.discharged), loaded: int(v.loaded) }) +
-        (v.planned_moves ? ' ' + t('vessels.planned', { planned: int(v.planned_moves) }) : ''),
+      v.state === 'arrived' ? t('vessels.arrived', { time: time(v.arrived) }) : moves,
     ];
     return h(
       'li',
@@ -112,7 +113,7 @@ export function showStatus(el, { state, error, position, updated, blocks, equipm
   if (updated) el.dataset.updated = updated.toISOString();
   const parts = [];
   if (state === 'connecting') parts.push(t('status.connecting'));
-  else if (state === 'error') parts.push(t('status.error', { error: error?.message ?? String(error) }));
+  else if (state === 'error') parts.push(t('status.error', { error: errorText(error) }));
   else if (state === 'stale') parts.push(t('status.stale', { seconds: int(staleSeconds) }));
   else parts.push(t('status.live'));
   if (position != null) parts.push(t('status.position', { position: int(position) }));

@@ -2,7 +2,7 @@
 
 import * as api from './api.js';
 import { h } from './dom.js';
-import { int, label, t, time } from './i18n.js';
+import { errorText, int, label, t, time } from './i18n.js';
 
 /**
  * bindSearch wires the search form. onFound(record, {fly}) is called with the container's record
@@ -34,7 +34,6 @@ export function bindSearch({ form, input, out, onFound, onClear }) {
       return;
     }
     const mine = ++seq;
-    console.log('find', text, fly, mine);
     busy = true;
     if (fly) {
       current = '';
@@ -51,7 +50,6 @@ export function bindSearch({ form, input, out, onFound, onClear }) {
       render(rec);
       onFound(rec, { fly });
     } catch (err) {
-      console.log('search catch', mine, seq, fly, err.status, err.message);
       if (mine !== seq) return;
       if (!fly && err.status === 0) return; // a refresh that failed: keep what is shown
       current = '';
@@ -61,7 +59,7 @@ export function bindSearch({ form, input, out, onFound, onClear }) {
       const msg =
         err.status === 404 ? t('search.notFound', { id })
         : err.status === 400 ? t('search.malformed', { reason: err.message.replace(/^container: /, '') })
-        : t('search.failed', { error: err.message });
+        : t('search.failed', { error: errorText(err) });
       out.replaceChildren(h('p', { class: 'error', role: 'alert', text: msg }));
       onClear();
     } finally {

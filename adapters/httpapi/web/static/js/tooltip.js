@@ -9,16 +9,17 @@ export function blockTip(block, live) {
   const kindLine = [p.equipment, p.purpose && label('purpose', p.purpose)].filter(Boolean).join(' · ');
   const lines = [h('strong', { text: t('tooltip.block', { id: block.id }) }), kindLine ? h('div', { class: 'muted', text: kindLine }) : null];
   if (live) {
+    // Capacity and fill count TEU (a 40-ft box takes two 20-ft slots); boxes counts containers.
     lines.push(
-      h('div', { text: `${t('tooltip.boxes', { boxes: int(live.boxes), capacity: int(live.capacity) })} · ${t('tooltip.fill', { fill: pct(live.fill) })}` }),
-      h('div', { text: t('tooltip.teu', { teu: int(live.teu) }) }),
+      h('div', { text: `${t('tooltip.teu', { teu: int(live.teu), capacity: int(live.capacity) })} · ${t('tooltip.fill', { fill: pct(live.fill) })}` }),
+      h('div', { text: t('tooltip.boxes', { boxes: int(live.boxes) }) }),
     );
     if (live.reefer_plugs || live.reefers) lines.push(h('div', { text: t('tooltip.reefers', { reefers: int(live.reefers), plugs: int(live.reefer_plugs) }) }));
     const cats = Object.entries(live.by_category ?? {}).filter(([, n]) => n > 0).sort((a, b) => b[1] - a[1]);
     if (cats.length) {
       lines.push(h('ul', { class: 'cats' }, cats.map(([c, n]) => h('li', {}, h('span', { text: label('category', c) }), h('span', { class: 'n', text: int(n) })))));
     }
-    if (live.boxes > live.capacity) lines.push(h('div', { class: 'warning', text: t('tooltip.overfull') }));
+    if (live.fill > 1) lines.push(h('div', { class: 'warning', text: t('tooltip.overfull') }));
   }
   if (p.bays && p.rows && p.max_tiers) lines.push(h('div', { class: 'muted', text: t('tooltip.layout', { bays: p.bays, rows: p.rows, tiers: p.max_tiers }) }));
   return lines;

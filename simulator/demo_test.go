@@ -1,0 +1,79 @@
+package simulator_test
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/yardtwin/yardtwin/domain/es"
+	"github.com/yardtwin/yardtwin/scenarios"
+	"github.com/yardtwin/yardtwin/simulator"
+)
+
+// TestDemoScenario runs the shipped demo through the contract, the twin and the physical fold, and
+// checks that its pace suits a live map: tens of events per wall-clock second at its speed.
+func TestDemoScenario(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs two simulated days of the shipped demo")
+	}
+	sc, err := simulator.LoadScenario(scenarios.FS, "tangermed/demo.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	l, err := sc.ReadLayout(scenarios.FS)
+	if err != nil {
+		t.Fatal(err)
+	}
+	envs, f := run(t, sc, l, simulator.Options{}, 48*time.Hour)
+	checkContract(t, l, sc, envs)
+	fd := newFold(t, l)
+	fd.apply(envs)
+	checkConservation(t, fd, f)
+	w := newTwin(l)
+	w.apply(envs)
+	checkAnomalies(t, w, f.Stats().Misreports)
+
+	// After the initial fill (a burst at the start), the rate of events at the demo's speed.
+	warm := f.Start().Add(6 * time.Hour)
+	n := 0
+	for _, e := range envs {
+		if e.Time.After(warm) {
+			n++
+		}
+	}
+	perWallSecond := float64(n) / f.Now().Sub(warm).Seconds() * sc.Speed
+	if perWallSecond < 10 || perWallSecond > 200 {
+		t.Errorf("%.0f events per wall-clock second at speed %g, want tens", perWallSecond, sc.Speed)
+	}
+	t.Logf("%d events in 48 h, %.0f per wall second at speed %g after the first 6 h; %+v", len(envs), perWallSecond, sc.Speed, f.Stats())
+}
+
+// BenchmarkDemoWeek runs a simulated week of the shipped demo as fast as it can, counting the
+// envelopes (marshalled, as the feed always does) without keeping them.
+func BenchmarkDemoWeek(b *testing.B) {
+	sc, err := simulator.LoadScenario(scenarios.FS, "tangermed/demo.yaml")
+	if err != nil {
+		b.Fatal(err)
+	}
+	l, err := sc.ReadLayout(scenarios.FS)
+	if err != nil {
+		b.Fatal(err)
+	}
+	var events int
+	count := simulator.SinkFunc(func(_ context.Context, batch []es.Envelope) error {
+		events += len(batch)
+		return nil
+	})
+	b.ReportAllocs()
+	for b.Loop() {
+		f, err := simulator.NewFeed(sc, l, simulator.Options{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		if err := f.Run(context.Background(), count, f.Start().Add(7*24*time.Hour)); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(events)/b.Elapsed().Seconds(), "events/s")
+	b.ReportMetric(float64(events)/float64(b.N), "events/week")
+}

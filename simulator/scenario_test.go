@@ -1,0 +1,142 @@
+package simulator_test
+
+import (
+	"errors"
+	"strings"
+	"testing"
+	"testing/fstest"
+	"time"
+
+	"github.com/yardtwin/yardtwin/scenarios"
+	"github.com/yardtwin/yardtwin/simulator"
+)
+
+func TestLoadTheDemoScenario(t *testing.T) {
+	sc, err := simulator.LoadScenario(scenarios.FS, "tangermed/demo.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sc.Name != "tangermed-demo" || sc.LayoutPath != "tangermed/layout.geojson" || sc.Seed == 0 {
+		t.Errorf("name %q layout %q seed %d", sc.Name, sc.LayoutPath, sc.Seed)
+	}
+	if sc.Speed != 60 || sc.Horizon != 168*time.Hour || sc.Vessels.Interarrival <= 0 || sc.Gate.TrucksPerHour <= 0 {
+		t.Errorf("speed %g horizon %v interarrival %v trucks %g", sc.Speed, sc.Horizon, sc.Vessels.Interarrival, sc.Gate.TrucksPerHour)
+	}
+	if sc.MisreportRate <= 0 || sc.MisreportRate > 0.01 {
+		t.Errorf("misreport rate %g: want small but not zero in the demo", sc.MisreportRate)
+	}
+	l, err := sc.ReadLayout(scenarios.FS)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(l.Blocks()) == 0 {
+		t.Fatal("layout without blocks")
+	}
+}
+
+const goodScenario = `name: t
+layout: layout.geojson
+seed: 1
+horizon: 24h
+vessels:
+  interarrival: 6h
+  discharge: {min: 10, max: 20}
+  load: {min: 10, max: 20}
+`
+
+func TestScenarioDefaults(t *testing.T) {
+	sc, err := simulator.ParseScenario("s.yaml", []byte(goodScenario))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sc.Speed != 60 || sc.Start.IsZero() || sc.Vessels.QuayCranes.Min < 1 || sc.Vessels.TrucksPerCrane < 1 || sc.MisreportRate != 0 {
+		t.Errorf("defaults: %+v", sc)
+	}
+}
+
+func TestScenarioErrorsSayWhere(t *testing.T) {
+	tests := []struct {
+		name string
+		give string // replaces the line of goodScenario starting with the same key, or is appended
+		want string
+	}{
+		{"unknown field", "colour: red", `s.yaml:9:1: colour: unknown field "colour"`},
+		{"unknown nested field", "vessels:\n  interarrival: 6h\n  discharge: {min: 10, max: 20}\n  load: {min: 10, max: 20}\n  tugs: 2", `s.yaml:9:3: vessels.tugs: unknown field "tugs"`},
+		{"seed not a number", "seed: many", "s.yaml:3:7: seed: many, want a whole number, 0 or more"},
+		{"negative seed", "seed: -1", "s.yaml:3:7: seed: -1 is out of range"},
+		{"bad horizon", "horizon: a week", `s.yaml:4:10: horizon: "a week" is not a duration`},
+		{"bad name", "name: Tanger Med", `s.yaml:1:7: name: "Tanger Med": use 1 to 64 lower-case letters`},
+		{"missing layout", "layout: ''", "s.yaml:2:9: layout: is required"},
+		{"escaping layout", "layout: ../x.geojson", "s.yaml:2:9: layout: \"../x.geojson\": give a relative path"},
+		{"fill too high", "initial_fill: 0.95", "s.yaml:9:15: initial_fill: 0.95: want a share of the yard from 0 to 0.8"},
+		{"range upside down", "vessels:\n  interarrival: 6h\n  discharge: {min: 30, max: 20}\n  load: {min: 10, max: 20}", "s.yaml:7:29: vessels.discharge.max: 20: want 30 (min) to 20000"},
+		{"range half given", "vessels:\n  interarrival: 6h\n  discharge: {min: 30}\n  load: {min: 10, max: 20}", "s.yaml:7:3: vessels.discharge: needs both min and max"},
+		{"missing interarrival", "vessels:\n  discharge: {min: 10, max: 20}\n  load: {min: 10, max: 20}", "s.yaml:5:1: vessels.interarrival: is required"},
+		{"missing seed", "seed: ~", "s.yaml:3:7: seed: is required"},
+		{"bad start", "start: tomorrow", `s.yaml:9:8: start: "tomorrow" is not an RFC 3339 time`},
+		{"syntax", "vessels: [", "s.yaml:5:10: sequence end token"},
+		{"negative share", "gate:\n  trucks_per_hour: 10\n  import_share: -0.5", "s.yaml:11:17: gate.import_share: -0.5: want a share from 0 to 1"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			src := withLine(goodScenario, tt.give)
+			_, err := simulator.ParseScenario("s.yaml", []byte(src))
+			if err == nil {
+				t.Fatalf("no error for\n%s", src)
+			}
+			if !strings.Contains(err.Error(), tt.want) {
+				t.Fatalf("got  %v\nwant %s\nin\n%s", err, tt.want, src)
+			}
+			var se *simulator.ScenarioError
+			if !errors.As(err, &se) || se.File != "s.yaml" || se.Line == 0 {
+				t.Errorf("not a *ScenarioError with a place: %#v", err)
+			}
+		})
+	}
+}
+
+// withLine replaces the top-level section of src that give starts with, or appends give.
+func withLine(src, give string) string {
+	key, _, _ := strings.Cut(give, ":")
+	lines := strings.Split(strings.TrimSuffix(src, "\n"), "\n")
+	for i, l := range lines {
+		if strings.HasPrefix(l, key+":") {
+			end := i + 1
+			for end < len(lines) && strings.HasPrefix(lines[end], "  ") {
+				end++
+			}
+			out := append(append(append([]string{}, lines[:i]...), strings.Split(give, "\n")...), lines[end:]...)
+			return strings.Join(out, "\n") + "\n"
+		}
+	}
+	return src + give + "\n"
+}
+
+func TestLoadScenarioNeedsTheLayoutFile(t *testing.T) {
+	fsys := fstest.MapFS{"demo/s.yaml": {Data: []byte(goodScenario)}}
+	_, err := simulator.LoadScenario(fsys, "demo/s.yaml")
+	if err == nil || !strings.Contains(err.Error(), "demo/s.yaml:2:9: layout: layout file demo/layout.geojson") {
+		t.Fatalf("got %v", err)
+	}
+	fsys["demo/layout.geojson"] = &fstest.MapFile{Data: []byte("{}")}
+	sc, err := simulator.LoadScenario(fsys, "demo/s.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := sc.ReadLayout(fsys); err == nil {
+		t.Error("an empty layout read without error")
+	}
+	if _, err := simulator.LoadScenario(fsys, "demo/missing.yaml"); err == nil {
+		t.Error("a missing scenario file loaded")
+	}
+}
+
+func TestValidateNamesTheField(t *testing.T) {
+	sc := testScenario()
+	sc.Vessels.TrucksPerCrane = 0
+	sc.Holds.Max = time.Minute
+	err := sc.Validate()
+	if err == nil || !strings.Contains(err.Error(), "vessels.trucks_per_crane: 0") || !strings.Contains(err.Error(), "holds.max") {
+		t.Fatalf("got %v", err)
+	}
+}
