@@ -16,6 +16,7 @@ func TestDemoScenario(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs two simulated days of the shipped demo")
 	}
+	t.Parallel()
 	sc, err := simulator.LoadScenario(scenarios.FS, "tangermed/demo.yaml")
 	if err != nil {
 		t.Fatal(err)

@@ -46,6 +46,7 @@ func marshalAll(t *testing.T, envs []es.Envelope) []byte {
 }
 
 func TestSameSeedSameBytes(t *testing.T) {
+	t.Parallel()
 	l := testLayout(t)
 	a, _ := run(t, testScenario(), l, simulator.Options{}, 36*time.Hour)
 	b, _ := run(t, testScenario(), l, simulator.Options{}, 36*time.Hour)
@@ -66,6 +67,7 @@ func TestSameSeedSameBytes(t *testing.T) {
 // TestRunInStepsSameAsOneRun checks that how a run is cut into Run calls (as RunLive does, tick by
 // tick) changes nothing.
 func TestRunInStepsSameAsOneRun(t *testing.T) {
+	t.Parallel()
 	l := testLayout(t)
 	whole, _ := run(t, testScenario(), l, simulator.Options{}, 12*time.Hour)
 	f, err := simulator.NewFeed(testScenario(), l, simulator.Options{})
@@ -87,6 +89,7 @@ func TestRunInStepsSameAsOneRun(t *testing.T) {
 }
 
 func TestEveryEnvelopeMeetsTheContract(t *testing.T) {
+	t.Parallel()
 	l := testLayout(t)
 	sc := testScenario()
 	envs, _ := run(t, sc, l, simulator.Options{}, sc.Horizon)
@@ -144,6 +147,7 @@ func checkContract(t *testing.T, l *yard.Layout, sc *simulator.Scenario, envs []
 }
 
 func TestYardStaysPhysical(t *testing.T) {
+	t.Parallel()
 	l := testLayout(t)
 	sc := testScenario()
 	envs, f := run(t, sc, l, simulator.Options{}, sc.Horizon)
@@ -215,6 +219,7 @@ func checkAnomalies(t *testing.T, w *twin, misreports int) {
 }
 
 func TestTwinSeesOnlyMisreports(t *testing.T) {
+	t.Parallel()
 	l := testLayout(t)
 	sc := testScenario()
 	envs, f := run(t, sc, l, simulator.Options{}, sc.Horizon)
@@ -233,28 +238,19 @@ func TestTwinSeesOnlyMisreports(t *testing.T) {
 
 // initialFromTwin reads the yard out of the twin's projection, as the live twin hands it to a
 // restarted demo.
-func initialFromTwin(l *yard.Layout, m *yardmap.Model) []simulator.InitialBox {
+func initialFromTwin(_ *yard.Layout, m *yardmap.Model) []simulator.InitialBox {
 	var out []simulator.InitialBox
-	for _, b := range l.Blocks() {
-		for bay := 1; bay <= b.Bays; bay++ {
-			for row := 1; row <= b.Rows; row++ {
-				for _, id := range m.Stack(b.ID, bay, row) {
-					if id == "" {
-						continue
-					}
-					loc, _ := m.Container(id)
-					out = append(out, simulator.InitialBox{
-						Container: id, SizeType: loc.SizeType, Category: loc.Category, Reefer: loc.Reefer,
-						WeightKg: loc.WeightKg, Slot: *loc.Slot, Holds: loc.Holds,
-					})
-				}
-			}
-		}
+	for _, b := range m.InYard() {
+		out = append(out, simulator.InitialBox{
+			Container: b.Container, SizeType: b.SizeType, Category: b.Category, Reefer: b.Reefer,
+			WeightKg: b.WeightKg, Slot: *b.Slot, Holds: b.Holds,
+		})
 	}
 	return out
 }
 
 func TestRestartFromTheTwinsYard(t *testing.T) {
+	t.Parallel()
 	l := testLayout(t)
 	sc := testScenario()
 	first, f1 := run(t, sc, l, simulator.Options{}, 24*time.Hour)
@@ -399,6 +395,7 @@ func TestNewFeedNeedsATerminal(t *testing.T) {
 }
 
 func TestStatsCountTheFlows(t *testing.T) {
+	t.Parallel()
 	l := testLayout(t)
 	sc := testScenario()
 	envs, f := run(t, sc, l, simulator.Options{}, sc.Horizon)

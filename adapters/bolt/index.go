@@ -6,8 +6,6 @@ import (
 	"fmt"
 	"slices"
 	"sort"
-	"os"
-	"strconv"
 	"strings"
 	"sync"
 
@@ -112,7 +110,6 @@ func (g *groupState) flushIndex() error {
 	for _, ev := range g.events {
 		streams = append(streams, entry{streamKey(ev.stream, ev.at.Version), logKey(ev.at.Position)})
 	}
-	g.streams.FillPercent, g.idBucket.FillPercent = fillTry, fillTry
 	slices.SortFunc(streams, func(a, b entry) int { return bytes.Compare(a.k, b.k) })
 	for _, e := range streams {
 		if err := g.streams.Put(e.k, e.v); err != nil {
@@ -139,5 +136,3 @@ func (g *groupState) flushIndex() error {
 	}
 	return g.meta.Put(metaIndexed, logKey(g.next-1))
 }
-
-var fillTry = func() float64 { f, _ := strconv.ParseFloat(os.Getenv("FILL"), 64); if f == 0 { return 0.5 }; return f }()

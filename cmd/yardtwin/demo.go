@@ -1,13 +1,170 @@
 package main
 
-import "go.uber.org/fx"
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io/fs"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"time"
 
-// demoModule feeds the twin with the demo scenario when --demo is set.
+	"go.uber.org/fx"
+
+	"github.com/yardtwin/yardtwin/adapters/ingest"
+	"github.com/yardtwin/yardtwin/domain/es"
+	"github.com/yardtwin/yardtwin/domain/yard"
+	"github.com/yardtwin/yardtwin/projections"
+	"github.com/yardtwin/yardtwin/projections/yardmap"
+	"github.com/yardtwin/yardtwin/simulator"
+)
+
+// demoModule feeds the twin with the simulated terminal of the --demo scenario, through the same bus
+// and ingest handler as HTTP clients.
 func demoModule(f serveFlags) fx.Option {
-	return fx.Options()
+	if f.Demo == "" {
+		return fx.Options()
+	}
+	return fx.Options(
+		fx.Provide(loadDemoScenario),
+		fx.Invoke(runDemo),
+	)
 }
 
-// loadServeTerminal picks the layout of "serve": --layout, else the demo scenario's, else the default.
+// demoScenario is the scenario and the file system its relative paths resolve in.
+type demoScenario struct {
+	*simulator.Scenario
+	fsys fs.FS
+}
+
+func loadDemoScenario(f serveFlags) (demoScenario, error) {
+	fsys := os.DirFS(filepath.Dir(f.Demo))
+	sc, err := simulator.LoadScenario(fsys, filepath.Base(f.Demo))
+	if err != nil {
+		return demoScenario{}, fmt.Errorf("--demo: %w", err)
+	}
+	if f.Seed != 0 {
+		sc.Seed = uint64(f.Seed)
+	}
+	if f.Speed != 0 {
+		sc.Speed = f.Speed
+	}
+	if sc.Speed <= 0 {
+		return demoScenario{}, fmt.Errorf("--speed: %g is not a positive multiple of real time", sc.Speed)
+	}
+	return demoScenario{Scenario: sc, fsys: fsys}, nil
+}
+
+// loadServeTerminal picks the layout of "serve": --layout, else the demo scenario's, else the
+// embedded default.
 func loadServeTerminal(f serveFlags) (terminal, error) {
-	return loadTerminal(f.Layout)
+	if f.Layout != "" || f.Demo == "" {
+		return loadTerminal(f.Layout)
+	}
+	sc, err := loadDemoScenario(f)
+	if err != nil {
+		return terminal{}, err
+	}
+	return loadTerminal(filepath.Join(filepath.Dir(f.Demo), filepath.FromSlash(sc.LayoutPath)))
+}
+
+// runDemo starts the feed once the projection has folded what is already stored, so that the
+// simulated terminal continues from the twin's yard instead of stacking into taken slots.
+func runDemo(lc fx.Lifecycle, sd fx.Shutdowner, sc demoScenario, t terminal, gw *ingest.Gateway, store es.Store, runner *projections.Runner, model *yardmap.Model, log *slog.Logger) {
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	lc.Append(fx.Hook{
+		OnStart: func(context.Context) error {
+			go func() {
+				defer close(done)
+				if err := feedDemo(ctx, sc, t.Layout, gw, store, runner, model, log); err != nil {
+					log.Error("demo feed stopped", "err", err)
+					_ = sd.Shutdown(fx.ExitCode(1))
+				}
+			}()
+			return nil
+		},
+		OnStop: func(stop context.Context) error {
+			cancel()
+			select {
+			case <-done:
+				return nil
+			case <-stop.Done():
+				return fmt.Errorf("stop demo feed: %w", stop.Err())
+			}
+		},
+	})
+}
+
+func feedDemo(ctx context.Context, sc demoScenario, layout *yard.Layout, gw *ingest.Gateway, store es.Store, runner *projections.Runner, model *yardmap.Model, log *slog.Logger) error {
+	head, err := store.Head(ctx)
+	if err != nil {
+		return fmt.Errorf("demo: %w", err)
+	}
+	for runner.Position() < head {
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-time.After(50 * time.Millisecond):
+		}
+	}
+	initial := initialYard(model)
+	feed, err := simulator.NewFeed(sc.Scenario, layout, simulator.Options{Start: time.Now().UTC(), Initial: initial, Logger: log})
+	if err != nil {
+		return fmt.Errorf("demo: %w", err)
+	}
+	log.Info("demo feed started", "scenario", sc.Name, "speed", sc.Speed, "boxes in yard", len(initial))
+	err = feed.RunLive(ctx, simulator.SinkFunc(func(ctx context.Context, batch []es.Envelope) error {
+		return submit(ctx, gw, batch)
+	}), sc.Speed)
+	if ctx.Err() != nil {
+		return nil // stopped with the application
+	}
+	return err
+}
+
+// initialYard hands the twin's yard to the simulator: every box standing in a slot. An empty yard
+// is nil, so that the simulator fills it as its scenario says.
+func initialYard(m *yardmap.Model) []simulator.InitialBox {
+	boxes := m.InYard()
+	if len(boxes) == 0 {
+		return nil
+	}
+	out := make([]simulator.InitialBox, 0, len(boxes))
+	for _, b := range boxes {
+		out = append(out, simulator.InitialBox{
+			Container: b.Container, SizeType: b.SizeType, Category: b.Category, Reefer: b.Reefer,
+			WeightKg: b.WeightKg, Slot: *b.Slot, Holds: b.Holds,
+		})
+	}
+	return out
+}
+
+// submit sends simulated events through the gateway like any other client; a refused event is a bug
+// in the simulator, so it stops the feed.
+func submit(ctx context.Context, gw *ingest.Gateway, batch []es.Envelope) error {
+	raws := make([]json.RawMessage, len(batch))
+	for i, env := range batch {
+		raw, err := json.Marshal(env)
+		if err != nil {
+			return fmt.Errorf("demo: encode %s: %w", env.ID, err)
+		}
+		raws[i] = raw
+	}
+	rc, err := gw.Submit(ctx, "", raws)
+	if err != nil {
+		return fmt.Errorf("demo: %w", err)
+	}
+	if rc.Err != nil {
+		return fmt.Errorf("demo: %w", rc.Err)
+	}
+	if rc.Rejected {
+		for _, r := range rc.Results {
+			if r.Status == ingest.StatusInvalid {
+				return fmt.Errorf("demo: the twin refused simulated event %s (%s): %+v", r.ID, r.Type, r.Errors)
+			}
+		}
+	}
+	return nil
 }

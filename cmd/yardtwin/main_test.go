@@ -11,11 +11,49 @@ import (
 	"go.uber.org/fx"
 )
 
+const demoScenarioFile = "../../scenarios/tangermed/demo.yaml"
+
 func TestServeWiring(t *testing.T) {
-	f := serveFlags{HTTP: "127.0.0.1:0", Data: t.TempDir(), Lanes: 4, LogLevel: "info"}
-	if err := fx.ValidateApp(serveOptions(f), fx.NopLogger); err != nil {
-		t.Fatal(err)
+	tests := []struct {
+		name     string
+		giveDemo string
+	}{
+		{name: "embedded defaults"},
+		{name: "with the demo feed", giveDemo: demoScenarioFile},
 	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f := serveFlags{HTTP: "127.0.0.1:0", Data: t.TempDir(), Lanes: 4, LogLevel: "info", Demo: tt.giveDemo}
+			if err := fx.ValidateApp(serveOptions(f), fx.NopLogger); err != nil {
+				t.Fatal(err)
+			}
+		})
+	}
+}
+
+// TestDemoFillsTheYard runs serve --demo as make run does and waits for the simulated terminal to put
+// boxes in the yard, through the bus, the store and the projection.
+func TestDemoFillsTheYard(t *testing.T) {
+	base := startTwinWith(t, serveFlags{Data: t.TempDir(), Demo: demoScenarioFile, Speed: 600})
+	deadline := time.Now().Add(60 * time.Second)
+	for time.Now().Before(deadline) {
+		var y struct {
+			InYard    int            `json:"in_yard"`
+			Equipment int            `json:"equipment"`
+			Anomalies map[string]int `json:"anomalies"`
+		}
+		getJSON(t, base+"api/v1/yard", &y)
+		if y.InYard > 1000 && y.Equipment > 0 {
+			for kind := range y.Anomalies {
+				if kind != "bad_check_digit" {
+					t.Fatalf("the demo raised %s anomalies: %v", kind, y.Anomalies)
+				}
+			}
+			return
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	t.Fatal("the demo put no boxes in the yard within 60 s")
 }
 
 func TestPostedEventsReachTheYard(t *testing.T) {

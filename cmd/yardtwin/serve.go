@@ -88,7 +88,7 @@ func serveOptions(f serveFlags) fx.Option {
 		),
 		fx.Provide(
 			newLogger,
-			watermill.NewSlogLogger,
+			newWatermillLogger,
 			newBus,
 			contract.NewRegistry,
 			loadServeTerminal,
@@ -112,6 +112,11 @@ func newLogger(f serveFlags) (*slog.Logger, error) {
 		return nil, fmt.Errorf("--log-level: %q is not debug, info, warn or error", f.LogLevel)
 	}
 	return slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: level})), nil
+}
+
+// newWatermillLogger logs watermill's routine messages (handlers added, started) at debug level.
+func newWatermillLogger(log *slog.Logger) watermill.LoggerAdapter {
+	return watermill.NewSlogLoggerWithLevelMapping(log, map[slog.Level]slog.Level{slog.LevelInfo: slog.LevelDebug})
 }
 
 // fxLogger keeps fx's own start-up chatter out of the log unless debugging.

@@ -33,7 +33,13 @@ func (w urlWriter) Write(p []byte) (int, error) {
 // base URL (ending in /). The twin stops when the test ends.
 func startTwin(t testing.TB, dir string) string {
 	t.Helper()
-	f := serveFlags{HTTP: "127.0.0.1:0", Data: dir, Lanes: 4, LogLevel: "warn"}
+	return startTwinWith(t, serveFlags{Data: dir})
+}
+
+// startTwinWith is startTwin with more settings; HTTP, Lanes and LogLevel are set here.
+func startTwinWith(t testing.TB, f serveFlags) string {
+	t.Helper()
+	f.HTTP, f.Lanes, f.LogLevel = "127.0.0.1:0", 4, "warn"
 	announce := urlWriter{url: make(chan string, 1)}
 	app := fx.New(
 		serveOptions(f),

@@ -168,3 +168,17 @@ func (m *Model) Anomalies() []Anomaly {
 	defer m.mu.RUnlock()
 	return slices.Clone(m.anomalies)
 }
+
+// InYard returns a copy of every box standing in a yard slot, ordered by slot.
+func (m *Model) InYard() []Box {
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	out := make([]Box, 0, len(m.slots))
+	for _, id := range m.slots {
+		b := *m.boxes[id]
+		b.Holds = slices.Clone(b.Holds)
+		out = append(out, b)
+	}
+	slices.SortFunc(out, func(a, b Box) int { return cmp.Compare(a.Slot.String(), b.Slot.String()) })
+	return out
+}
