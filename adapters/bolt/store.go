@@ -73,7 +73,8 @@ type options struct {
 	indexLag    int
 }
 
-// WithLockTimeout sets how long Open waits for another process to release the file (default 2 s).
+// WithLockTimeout sets how long Open waits for another process to release the file (default 2 s;
+// 0 waits for ever).
 func WithLockTimeout(d time.Duration) Option { return func(o *options) { o.lockTimeout = d } }
 
 // WithClock sets the clock that stamps Recorded (default time.Now).
@@ -97,8 +98,8 @@ func New(cfg Config) (*Store, error) {
 	return Open(cfg.withDefaults().Dir)
 }
 
-// Open opens the store kept in dir, creating dir and the file when they do not exist, and loads every
-// stream's version into memory. Only one process at a time can have the file open; Open waits for
+// Open opens the store kept in dir, creating dir and the file when they do not exist, loads every
+// stream's version into memory and indexes the events the index buckets do not hold yet. Only one process at a time can have the file open; Open waits for
 // the lock (WithLockTimeout) and then fails. A file that is not a yardtwin event store gives an error
 // matching ErrNotStore.
 func Open(dir string, opts ...Option) (*Store, error) {

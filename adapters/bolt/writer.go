@@ -2,6 +2,7 @@ package bolt
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"maps"
 	"time"
@@ -35,7 +36,8 @@ type result struct {
 // Concurrent appends are committed together in one transaction, but each is decided on its own: an
 // append whose expected version fails gets its *es.ConflictError and the others in the same
 // transaction are unaffected. Once handed to the writer, an append is waited for even if ctx ends,
-// so that its outcome is known.
+// so that its outcome is known. The append that brings the index lag to its limit also writes the
+// index buckets and waits longer (about a second at a million stored events; see WithIndexLag).
 func (s *Store) Append(ctx context.Context, batch ...es.StreamEvents) ([]es.Appended, error) {
 	n, err := checkBatch(batch)
 	if err != nil {
@@ -74,7 +76,7 @@ func checkBatch(batch []es.StreamEvents) (int, error) {
 	n := 0
 	for _, se := range batch {
 		if se.Stream == "" {
-			return 0, fmt.Errorf("bolt: append: empty stream name")
+			return 0, errors.New("bolt: append: empty stream name")
 		}
 		if len(se.Stream) > maxName {
 			return 0, fmt.Errorf("bolt: append: stream name of %d bytes, more than %d", len(se.Stream), maxName)

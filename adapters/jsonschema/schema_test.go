@@ -136,6 +136,8 @@ func TestRejectedByBoth(t *testing.T) {
 		wantField string
 	}{
 		{"missing id", "yard.ContainerStacked", []edit{del("id")}, "id"},
+		{"missing quay_from_m", "quay.VesselBerthed", []edit{del("data.quay_from_m")}, "data.quay_from_m"},
+		{"missing lat", "equipment.PositionReported", []edit{del("data.lat")}, "data.lat"},
 		{"cell with a plus sign", "quay.ContainerLoaded", []edit{set("data.cell", "+10101")}, "data.cell"},
 		{"id longer than 128", "yard.ContainerStacked", []edit{set("id", strings.Repeat("x", 129))}, "id"},
 		{"missing source", "yard.ContainerStacked", []edit{del("source")}, "source"},
@@ -301,8 +303,6 @@ func TestSchemaStricterThanGo(t *testing.T) {
 		{"empty subject", "yard.ContainerStacked", []edit{set("subject", "")}, "subject"},
 		{"empty datacontenttype", "yard.ContainerStacked", []edit{set("datacontenttype", "")}, "datacontenttype"},
 		{"schemaversion 0", "yard.ContainerStacked", []edit{set("schemaversion", 0)}, "schemaversion"},
-		{"missing lat (Go reads 0)", "equipment.PositionReported", []edit{del("data.lat")}, "data.lat"},
-		{"missing quay_from_m (Go reads 0)", "quay.VesselBerthed", []edit{del("data.quay_from_m")}, "data.quay_from_m"},
 		{"block id with a dot", "yard.ContainerStacked", []edit{set("data.block", "A.01")}, "data.block"},
 		{"lane id of 40 characters", "gate.TruckLeft", []edit{set("data.lane", strings.Repeat("L", 40))}, "data.lane"},
 		{"non-ASCII crane id", "yard.ContainerStacked", []edit{set("data.crane", "RTG-é7")}, "data.crane"},

@@ -3,6 +3,7 @@
 package equipment
 
 import (
+	"encoding/json"
 	"math"
 
 	"github.com/yardtwin/yardtwin/domain/es"
@@ -66,16 +67,39 @@ type PositionReported struct {
 	SpeedMPS *float64 `json:"speed_mps,omitempty"`
 }
 
+// UnmarshalJSON marks an absent lon or lat as NaN, so that Validate refuses it as missing instead of
+// reading it as 0° (a real meridian).
+func (e *PositionReported) UnmarshalJSON(b []byte) error {
+	type plain PositionReported
+	var w struct {
+		plain
+		Lon *float64 `json:"lon"`
+		Lat *float64 `json:"lat"`
+	}
+	if err := json.Unmarshal(b, &w); err != nil {
+		return err
+	}
+	*e = PositionReported(w.plain)
+	e.Lon, e.Lat = es.OrNaN(w.Lon), es.OrNaN(w.Lat)
+	return nil
+}
+
 func (PositionReported) EventType() string { return TypePositionReported }
 func (e PositionReported) Stream() string  { return Stream(e.Equipment) }
 func (e PositionReported) Validate() error {
 	var c es.Check
 	c.ID("equipment", e.Equipment)
 	c.OneOf("kind", string(e.Kind), Kinds...)
-	if math.IsNaN(e.Lon) || e.Lon < -180 || e.Lon > 180 {
+	switch {
+	case math.IsNaN(e.Lon):
+		c.Add("lon", "is required")
+	case e.Lon < -180 || e.Lon > 180:
 		c.Addf("lon", "%g is not a longitude in degrees (-180..180)", e.Lon)
 	}
-	if math.IsNaN(e.Lat) || e.Lat < -90 || e.Lat > 90 {
+	switch {
+	case math.IsNaN(e.Lat):
+		c.Add("lat", "is required")
+	case e.Lat < -90 || e.Lat > 90:
 		c.Addf("lat", "%g is not a latitude in degrees (-90..90)", e.Lat)
 	}
 	if e.Lon == 0 && e.Lat == 0 {

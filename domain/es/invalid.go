@@ -2,6 +2,7 @@ package es
 
 import (
 	"fmt"
+	"math"
 	"strings"
 )
 
@@ -120,4 +121,13 @@ func (c *Check) OneOf(field, value string, allowed ...string) bool {
 		c.Addf(field, "%q is not one of %s", value, strings.Join(allowed, ", "))
 	}
 	return false
+}
+
+// OrNaN is *f, or NaN when the number was absent. Decoders of payloads whose required numbers have a
+// meaningful zero (a longitude, a quay position) use it so that Validate can tell "missing" from 0.
+func OrNaN(f *float64) float64 {
+	if f == nil {
+		return math.NaN()
+	}
+	return *f
 }

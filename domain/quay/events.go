@@ -3,7 +3,9 @@
 package quay
 
 import (
+	"encoding/json"
 	"fmt"
+	"math"
 	"strconv"
 
 	"github.com/yardtwin/yardtwin/domain/es"
@@ -88,16 +90,39 @@ type VesselBerthed struct {
 	Side      string  `json:"side,omitempty"` // "port" or "starboard" side alongside
 }
 
+// UnmarshalJSON marks an absent quay_from_m or quay_to_m as NaN, so that Validate refuses it as
+// missing instead of reading it as the start of the quay.
+func (e *VesselBerthed) UnmarshalJSON(b []byte) error {
+	type plain VesselBerthed
+	var w struct {
+		plain
+		QuayFromM *float64 `json:"quay_from_m"`
+		QuayToM   *float64 `json:"quay_to_m"`
+	}
+	if err := json.Unmarshal(b, &w); err != nil {
+		return err
+	}
+	*e = VesselBerthed(w.plain)
+	e.QuayFromM, e.QuayToM = es.OrNaN(w.QuayFromM), es.OrNaN(w.QuayToM)
+	return nil
+}
+
 func (VesselBerthed) EventType() string { return TypeVesselBerthed }
 func (e VesselBerthed) Stream() string  { return VisitStream(e.Visit) }
 func (e VesselBerthed) Validate() error {
 	var c es.Check
 	c.ID("visit", e.Visit)
 	c.ID("berth", e.Berth)
-	if e.QuayFromM < 0 {
+	switch {
+	case math.IsNaN(e.QuayFromM):
+		c.Add("quay_from_m", "is required")
+	case e.QuayFromM < 0:
 		c.Add("quay_from_m", "must not be negative")
 	}
-	if e.QuayToM <= e.QuayFromM {
+	switch {
+	case math.IsNaN(e.QuayToM):
+		c.Add("quay_to_m", "is required")
+	case !math.IsNaN(e.QuayFromM) && e.QuayToM <= e.QuayFromM:
 		c.Addf("quay_to_m", "must be greater than quay_from_m (%g)", e.QuayFromM)
 	}
 	if e.Side != "" {
