@@ -4,7 +4,6 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
-	"math"
 	"time"
 
 	"github.com/yardtwin/yardtwin/domain/es"
@@ -40,13 +39,11 @@ const recordFormat byte = 1
 const (
 	headerSize = 77
 	fieldCount = 7
-	// maxField is the largest string or data that fits a length field, and far more than bbolt's
-	// pages are meant for.
-	maxField = math.MaxUint32
 )
 
-// errDamaged says a record does not decode; the error names the position.
-var errDamaged = errors.New("bolt: damaged record")
+// errDamaged says the file holds something this package did not write: a record that does not
+// decode, an index entry of the wrong size or pointing nowhere. The error says where.
+var errDamaged = errors.New("bolt: damaged file")
 
 // recordSize returns the encoded size of e stored in stream.
 func recordSize(e *es.Envelope, stream string) int {

@@ -430,8 +430,7 @@ const subscribePage = 1000
 // Subscribe calls handle with every event from position from onwards (0 starts at 1), in log order
 // and in batches of up to 1,000 events, first catching up and then following new appends, until
 // ctx ends, handle fails or the store closes. It returns ctx's error, handle's or es.ErrClosed,
-// wrapped. handle must not keep batch beyond the call's scope unless it copies the slice; the
-// envelopes themselves are its own.
+// wrapped. Each batch is a new slice that handle may keep.
 func (s *Store) Subscribe(ctx context.Context, from uint64, handle func(ctx context.Context, batch []es.Envelope) error) error {
 	from = max(from, 1)
 	for {

@@ -17,7 +17,7 @@ const (
 	maxName = 1024
 	// maxRecord bounds one stored event, in bytes. Events are a few hundred bytes; this only keeps
 	// a runaway payload from reaching the file.
-	maxRecord = 16 << 20
+	maxRecord = 16 << 20 // well inside the uint32 lengths of the record format
 )
 
 // request is one Append waiting for the writer goroutine.
