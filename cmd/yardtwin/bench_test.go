@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"net/http"
 	"os"
-	"path/filepath"
 	"sync"
 	"testing"
 	"time"
@@ -92,7 +91,7 @@ func decodeBaseline(b *testing.B, events []json.RawMessage) float64 {
 	return float64(len(events)) / time.Since(start).Seconds()
 }
 
-// rebuildLog is a store holding a generated log, made once per benchmark process.
+// rebuildLog is a store holding a generated log, made once per test process and removed by TestMain.
 var rebuildLog struct {
 	once sync.Once
 	dir  string
@@ -101,6 +100,15 @@ var rebuildLog struct {
 }
 
 const rebuildEvents = 1_000_000
+
+// TestMain removes the generated rebuild log after the run.
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if rebuildLog.dir != "" {
+		os.RemoveAll(rebuildLog.dir)
+	}
+	os.Exit(code)
+}
 
 // BenchmarkRebuild measures folding the whole log from the embedded store into a fresh yard
 // projection (read, decode, apply), as "yardtwin replay" does, on a log of 1 M events.
@@ -137,15 +145,15 @@ func BenchmarkRebuild(b *testing.B) {
 // writeLog stores n events of a realistic mix: each box is announced, stacked, and half of them
 // lifted again, with a crane position report every few moves.
 func writeLog(n int) (string, uint64, error) {
-	dir := filepath.Join(benchTempDir(), "rebuild-log")
+	dir, err := os.MkdirTemp("", "yardtwin-rebuild-")
+	if err != nil {
+		return "", 0, err
+	}
 	store, err := bolt.Open(dir)
 	if err != nil {
 		return "", 0, err
 	}
 	defer store.Close()
-	if head, err := store.Head(context.Background()); err == nil && head >= uint64(n) {
-		return dir, head, nil
-	}
 	at := time.Date(2026, 11, 21, 8, 0, 0, 0, time.UTC)
 	var batch []es.StreamEvents
 	for k := 0; k < n; k++ {
@@ -186,6 +194,3 @@ func craneReport(k int) equipment.PositionReported {
 		Lon: -5.5090 + float64(k%1000)*0.000006, Lat: 35.8860 + float64(k%1000)*0.000002,
 	}
 }
-
-// benchTempDir keeps the generated log between "make bench" runs, so that only the first pays for it.
-func benchTempDir() string { return filepath.Join(os.TempDir(), "yardtwin-bench") }
