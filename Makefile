@@ -2,8 +2,7 @@
 
 GO        ?= go
 DEMO      ?= scenarios/tangermed/demo.yaml
-BENCHTIME ?= 1x
-BENCHCOUNT ?= 5
+BENCHCOUNT ?= 6
 BENCHSTAT ?= golang.org/x/perf/cmd/benchstat@v0.0.0-20260908200009-22c9c6c9d4da
 
 .DEFAULT_GOAL := help
@@ -28,8 +27,12 @@ test: ## run every test with the race detector (what CI runs)
 .PHONY: bench
 bench: ## run the benchmarks $(BENCHCOUNT) times and print medians (benchstat)
 	@mkdir -p out
-	$(GO) test -run '^$$' -bench . -benchtime $(BENCHTIME) -count $(BENCHCOUNT) -timeout 60m \
-		./cmd/yardtwin ./adapters/bolt ./adapters/kafka ./projections/... ./domain/yard | tee out/bench.txt
+	@# fixed workloads (one run = 200 k HTTP events, a 1 M-event rebuild, a simulated week, …)
+	$(GO) test -run '^$$' -bench . -benchtime 1x -count $(BENCHCOUNT) -timeout 60m \
+		./cmd/yardtwin ./adapters/bolt ./simulator | tee out/bench.txt
+	@# per-message benchmarks: Kafka against an in-process broker, point location
+	$(GO) test -run '^$$' -bench . -benchtime 200000x -count $(BENCHCOUNT) ./adapters/kafka | tee -a out/bench.txt
+	$(GO) test -run '^$$' -bench . -count $(BENCHCOUNT) ./domain/yard | tee -a out/bench.txt
 	$(GO) run $(BENCHSTAT) out/bench.txt
 
 .PHONY: lint
