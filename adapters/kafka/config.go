@@ -23,6 +23,7 @@ const (
 	DefaultMinBytes          = 1
 	DefaultMaxBytes          = 10 << 20 // 10 MiB per fetch
 	DefaultNackResendSleep   = 100 * time.Millisecond
+	DefaultBatchLinger       = 2 * time.Millisecond
 
 	// minSessionTimeout is the smallest group session timeout Kafka (group.min.session.timeout.ms)
 	// and kfake accept by default; a smaller one fails every JoinGroup.
@@ -111,6 +112,14 @@ type SubscriberConfig struct {
 	// DefaultNackResendSleep (100 ms); a negative value means no pause.
 	NackResendSleep time.Duration
 
+	// BatchRecords, above 1, delivers up to that many consecutive records of one partition as one
+	// message, so that a consumer can store them with one write: see "Batches" in the package doc.
+	// Zero or one delivers one record per message.
+	BatchRecords int
+	// BatchLinger is how long a batch waits for another record once it has one; zero means
+	// DefaultBatchLinger (2 ms).
+	BatchLinger time.Duration
+
 	// Dialer carries TLS and SASL settings for readers and topic creation. Nil means
 	// kafkago.DefaultDialer.
 	Dialer *kafkago.Dialer
@@ -174,6 +183,9 @@ func (c SubscriberConfig) withDefaults() SubscriberConfig {
 	if c.NackResendSleep == 0 {
 		c.NackResendSleep = DefaultNackResendSleep
 	}
+	if c.BatchLinger == 0 {
+		c.BatchLinger = DefaultBatchLinger
+	}
 	return c
 }
 
@@ -202,9 +214,16 @@ func (c SubscriberConfig) Validate() error {
 		return fmt.Errorf("kafka: topic partitions: %d is negative", c.TopicPartitions)
 	case c.TopicReplicationFactor < 0:
 		return fmt.Errorf("kafka: topic replication factor: %d is negative", c.TopicReplicationFactor)
+	case c.BatchRecords < 0 || c.BatchRecords > maxBatchRecords:
+		return fmt.Errorf("kafka: batch records: %d is outside 0..%d", c.BatchRecords, maxBatchRecords)
+	case c.BatchLinger < 0:
+		return fmt.Errorf("kafka: batch linger: %s is negative", c.BatchLinger)
 	}
 	return nil
 }
+
+// maxBatchRecords bounds a batch; the ingest takes at most 10,000 events per message.
+const maxBatchRecords = 10_000
 
 func validateBrokers(brokers []string) error {
 	if len(brokers) == 0 {

@@ -72,3 +72,46 @@ func PositionFromContext(ctx context.Context) (Position, bool) {
 	p, ok := ctx.Value(positionKey{}).(Position)
 	return p, ok
 }
+
+// Metadata a Subscriber with BatchRecords above 1 adds to every message it delivers.
+const (
+	// TopicMetadata, PartitionMetadata: where the message's records come from.
+	TopicMetadata     = "kafka_topic"
+	PartitionMetadata = "kafka_partition"
+	// OffsetsMetadata lists the offsets of the message's records, comma-separated, in order.
+	OffsetsMetadata = "kafka_offsets"
+	// BatchMetadata is "true" when the payload is a JSON array holding each record's value.
+	BatchMetadata = "kafka_batch"
+)
+
+// markBatch sets msg's payload to the JSON array of the batch's values, when there is more than
+// one, and records where they come from.
+func markBatch(msg *message.Message, batch []kafkago.Message) {
+	offsets := make([]byte, 0, 8*len(batch))
+	for i, m := range batch {
+		if i > 0 {
+			offsets = append(offsets, ',')
+		}
+		offsets = strconv.AppendInt(offsets, m.Offset, 10)
+	}
+	msg.Metadata.Set(TopicMetadata, batch[0].Topic)
+	msg.Metadata.Set(PartitionMetadata, strconv.Itoa(batch[0].Partition))
+	msg.Metadata.Set(OffsetsMetadata, string(offsets))
+	if len(batch) == 1 {
+		return
+	}
+	n := 2
+	for _, m := range batch {
+		n += len(m.Value) + 1
+	}
+	payload := make([]byte, 0, n)
+	payload = append(payload, '[')
+	for i, m := range batch {
+		if i > 0 {
+			payload = append(payload, ',')
+		}
+		payload = append(payload, m.Value...)
+	}
+	msg.Payload = append(payload, ']')
+	msg.Metadata.Set(BatchMetadata, "true")
+}

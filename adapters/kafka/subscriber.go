@@ -1,7 +1,9 @@
 package kafka
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -200,37 +202,114 @@ func (s *Subscriber) readerConfig(topic string) kafkago.ReaderConfig {
 // consume fetches, delivers and commits until ctx is done.
 func (s *Subscriber) consume(ctx context.Context, topic string, src source, out chan<- *message.Message) {
 	fields := watermill.LogFields{"topic": topic, "consumer_group": s.cfg.ConsumerGroup}
+	var held *kafkago.Message // a record fetched while filling a batch that could not join it
 	for {
-		km, err := src.fetch(ctx)
-		if err != nil {
-			if ctx.Err() != nil || errors.Is(err, io.EOF) {
-				return
+		var km kafkago.Message
+		if held != nil {
+			km, held = *held, nil
+		} else {
+			var err error
+			km, err = src.fetch(ctx)
+			if err != nil {
+				if ctx.Err() != nil || errors.Is(err, io.EOF) {
+					return
+				}
+				s.logger.Error("kafka: fetch failed, retrying", err, fields)
+				if !sleep(ctx, fetchRetryPause) {
+					return
+				}
+				continue
 			}
-			s.logger.Error("kafka: fetch failed, retrying", err, fields)
-			if !sleep(ctx, fetchRetryPause) {
-				return
-			}
-			continue
 		}
-		if !s.deliver(ctx, km, out) {
+		batch := []kafkago.Message{km}
+		if s.cfg.BatchRecords > 1 {
+			batch, held = s.fill(ctx, src, batch)
+		}
+		if !s.deliver(ctx, batch, out) {
 			return
 		}
-		if err := src.commit(km); err != nil {
+		last := batch[len(batch)-1]
+		if err := src.commit(last); err != nil {
 			// Not fatal: a later commit covers this offset, and if none comes the message is
 			// delivered again (at-least-once).
 			s.logger.Error("kafka: commit failed", err, fields.Add(watermill.LogFields{
-				"partition": km.Partition, "offset": km.Offset,
+				"partition": last.Partition, "offset": last.Offset,
 			}))
 		}
 	}
 }
 
-// deliver sends km as a watermill message until it is acked (true) or ctx is done (false).
-// Each attempt is a fresh message, as watermill messages cannot be acked twice.
-func (s *Subscriber) deliver(ctx context.Context, km kafkago.Message, out chan<- *message.Message) bool {
+// fill adds to batch the records that are already there or come within BatchLinger, while they
+// belong to the first record's partition, carry its headers and hold a JSON object. The record that stops
+// the batch is returned as held, to start the next one.
+func (s *Subscriber) fill(ctx context.Context, src source, batch []kafkago.Message) ([]kafkago.Message, *kafkago.Message) {
+	first := batch[0]
+	if !jsonObject(first.Value) {
+		return batch, nil
+	}
+	for len(batch) < s.cfg.BatchRecords {
+		lctx, cancel := context.WithTimeout(ctx, s.cfg.BatchLinger)
+		next, err := src.fetch(lctx) // a fetch that times out loses nothing: it reads a channel
+		cancel()
+		if err != nil {
+			return batch, nil
+		}
+		if next.Partition != first.Partition || !sameHeaders(first.Headers, next.Headers) || !jsonObject(next.Value) {
+			return batch, &next
+		}
+		batch = append(batch, next)
+	}
+	return batch, nil
+}
+
+// jsonObject reports whether v is one JSON object, the form one event takes.
+func jsonObject(v []byte) bool {
+	v = bytes.TrimLeft(v, " \t\r\n")
+	return len(v) > 0 && v[0] == '{' && json.Valid(v)
+}
+
+// sameHeaders reports whether two records carry the same headers, the watermill UUID aside.
+func sameHeaders(a, b []kafkago.Header) bool {
+	count := func(hs []kafkago.Header) int {
+		n := 0
+		for _, h := range hs {
+			if h.Key != UUIDHeader {
+				n++
+			}
+		}
+		return n
+	}
+	if count(a) != count(b) {
+		return false
+	}
+	for _, h := range a {
+		if h.Key == UUIDHeader {
+			continue
+		}
+		found := false
+		for _, g := range b {
+			if g.Key == h.Key && string(g.Value) == string(h.Value) {
+				found = true
+				break
+			}
+		}
+		if !found {
+			return false
+		}
+	}
+	return true
+}
+
+// deliver sends a batch of records as one watermill message until it is acked (true) or ctx is
+// done (false). Each attempt is a fresh message, as watermill messages cannot be acked twice.
+func (s *Subscriber) deliver(ctx context.Context, batch []kafkago.Message, out chan<- *message.Message) bool {
+	km := batch[0]
 	posCtx := context.WithValue(ctx, positionKey{}, Position{Topic: km.Topic, Partition: km.Partition, Offset: km.Offset})
 	for {
 		msg := fromKafka(km)
+		if s.cfg.BatchRecords > 1 {
+			markBatch(msg, batch)
+		}
 		msgCtx, cancel := context.WithCancel(posCtx)
 		msg.SetContext(msgCtx)
 		select {
