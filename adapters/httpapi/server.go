@@ -55,6 +55,10 @@ type Deps struct {
 	Yard     YardView
 	Progress Progress
 	Stats    func() ingest.Stats
+	// DeadLetters lists refused bus messages.
+	DeadLetters DeadLetterView
+	// Types are the contract's event types, for the schema index.
+	Types []contract.TypeInfo
 	// LayoutGeoJSON is the terminal layout file as loaded (WGS84), served as is.
 	LayoutGeoJSON []byte
 	// Web serves the UI at /; nil serves no UI.
@@ -93,6 +97,9 @@ func (s *Server) routes() {
 	s.mux.HandleFunc("GET /api/v1/vessels", s.getVessels)
 	s.mux.HandleFunc("GET /api/v1/anomalies", s.getAnomalies)
 	s.mux.HandleFunc("GET /api/v1/ingest", s.getIngest)
+	s.mux.HandleFunc("GET /api/v1/deadletters", s.getDeadLetters)
+	s.mux.HandleFunc("GET /api/v1/schema", s.getSchemaIndex)
+	s.mux.HandleFunc("GET /api/v1/schema/{file}", s.getSchema)
 	if s.Web != nil {
 		s.mux.Handle("GET /", s.Web)
 	}

@@ -27,6 +27,11 @@ func LaneTopics(n int) []string {
 	return out
 }
 
+// AtomicMetadata marks a message whose events are one batch, all stored or none, with an answer
+// for a waiting sender. Messages without it (from Kafka) are taken record by record, and a
+// malformed record becomes a dead letter.
+const AtomicMetadata = "yardtwin_atomic"
+
 // Gateway submits batches to the bus and waits for their receipts.
 type Gateway struct {
 	pub     message.Publisher
@@ -45,6 +50,7 @@ func NewGateway(pub message.Publisher, replies *Replies, lanes int) *Gateway {
 // empty key lanes are taken in turn.
 func (g *Gateway) Submit(ctx context.Context, key string, events []json.RawMessage) (Receipt, error) {
 	msg := message.NewMessage(watermill.NewUUID(), contract.JoinBatch(events))
+	msg.Metadata.Set(AtomicMetadata, "true")
 	receipt, done := g.replies.expect(msg.UUID)
 	defer done()
 	if err := g.pub.Publish(g.lane(key), msg); err != nil {

@@ -17,23 +17,26 @@ import (
 // Clock gives the time events are received; the store sets the recorded time itself.
 type Clock func() time.Time
 
-// Counters count every event the handler has settled: Received = Stored + Duplicates + Rejected.
+// Counters count every event the handler has settled:
+// Received = Stored + Duplicates + Rejected + DeadLettered.
 // An event whose batch failed to store is not settled; it is counted when it comes again.
 type Counters struct {
-	Received   atomic.Uint64 // events settled
-	Stored     atomic.Uint64 // newly appended to the store
-	Duplicates atomic.Uint64 // already stored under the same id
-	Rejected   atomic.Uint64 // malformed, or in a batch with a malformed event
-	Failed     atomic.Uint64 // store failures (the message was retried or answered with the error)
+	Received     atomic.Uint64 // events settled
+	Stored       atomic.Uint64 // newly appended to the store
+	Duplicates   atomic.Uint64 // already stored under the same id (a dead letter kept before counts here too)
+	Rejected     atomic.Uint64 // refused to a waiting sender: malformed, or in a batch with a malformed event
+	DeadLettered atomic.Uint64 // malformed records from a bus, kept as dead letters
+	Failed       atomic.Uint64 // store or dead-letter failures (the message was retried or answered with the error)
 }
 
 // Stats is a copy of the counters.
 type Stats struct {
-	Received   uint64 `json:"received"`
-	Stored     uint64 `json:"stored"`
-	Duplicates uint64 `json:"duplicates"`
-	Rejected   uint64 `json:"rejected"`
-	Failed     uint64 `json:"store_failures"`
+	Received     uint64 `json:"received"`
+	Stored       uint64 `json:"stored"`
+	Duplicates   uint64 `json:"duplicates"`
+	Rejected     uint64 `json:"rejected"`
+	DeadLettered uint64 `json:"dead_lettered"`
+	Failed       uint64 `json:"failures"`
 }
 
 // settle counts n events with the outcome counter c; the outcome first, so that a reader never sees
@@ -47,11 +50,12 @@ func (c *Counters) settle(n int, outcome *atomic.Uint64) {
 func (c *Counters) Snapshot() Stats {
 	received := c.Received.Load() // first, so that the outcomes read after it cover it
 	return Stats{
-		Received:   received,
-		Stored:     c.Stored.Load(),
-		Duplicates: c.Duplicates.Load(),
-		Rejected:   c.Rejected.Load(),
-		Failed:     c.Failed.Load(),
+		Received:     received,
+		Stored:       c.Stored.Load(),
+		Duplicates:   c.Duplicates.Load(),
+		Rejected:     c.Rejected.Load(),
+		DeadLettered: c.DeadLettered.Load(),
+		Failed:       c.Failed.Load(),
 	}
 }
 
@@ -62,16 +66,21 @@ type Handler struct {
 	store    es.Store
 	replies  *Replies
 	counters *Counters
+	now      Clock
 }
 
 // NewHandler returns a handler writing to store.
 func NewHandler(checker *contract.Checker, store es.Store, replies *Replies, counters *Counters) *Handler {
-	return &Handler{checker: checker, store: store, replies: replies, counters: counters}
+	return &Handler{checker: checker, store: store, replies: replies, counters: counters, now: time.Now}
 }
 
-// Handle stores one message's events. It returns an error (so the message is redelivered) only when
-// the store failed and nobody waits for an answer.
+// Handle stores the events of a message from an in-process sender (the Gateway): all or nothing,
+// answered through Replies. It returns an error (so the message is redelivered) only when the store
+// failed and nobody waits for an answer.
 func (h *Handler) Handle(msg *message.Message) error {
+	if msg.Metadata.Get(AtomicMetadata) != "true" {
+		return h.handleRecords(msg, Source{Topic: "local"})
+	}
 	rc := h.ingest(msg.Context(), msg.Payload)
 	if h.replies.deliver(msg.UUID, rc) {
 		return nil

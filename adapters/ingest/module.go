@@ -23,25 +23,42 @@ var Module = fx.Module("ingest",
 	),
 )
 
+// AsSource annotates a constructor of a Source so that the pipeline consumes it.
+func AsSource(f any) any { return fx.Annotate(f, fx.ResultTags(`group:"ingest_sources"`)) }
+
+// pipelineIn is what the pipeline is built from.
+type pipelineIn struct {
+	fx.In
+	Lifecycle  fx.Lifecycle
+	Shutdowner fx.Shutdowner
+	Config     Config
+	Handler    *Handler
+	Publisher  message.Publisher
+	Subscriber message.Subscriber
+	Replies    *Replies
+	Logger     watermill.LoggerAdapter
+	Sources    []Source `group:"ingest_sources"`
+}
+
 // newPipeline starts the router with the application and returns the gateway once the router runs,
 // so that nothing is published before a handler listens.
-func newPipeline(lc fx.Lifecycle, sd fx.Shutdowner, cfg Config, h *Handler, pub message.Publisher, sub message.Subscriber, replies *Replies, logger watermill.LoggerAdapter) (*Gateway, error) {
-	if err := cfg.Validate(); err != nil {
+func newPipeline(in pipelineIn) (*Gateway, error) {
+	if err := in.Config.Validate(); err != nil {
 		return nil, err
 	}
-	cfg = cfg.withDefaults()
-	router, err := NewRouter(cfg, h, sub, logger)
+	cfg := in.Config.withDefaults()
+	router, err := NewRouter(cfg, in.Handler, in.Subscriber, in.Logger, in.Sources...)
 	if err != nil {
 		return nil, err
 	}
 	done := make(chan struct{})
-	lc.Append(fx.Hook{
+	in.Lifecycle.Append(fx.Hook{
 		OnStart: func(ctx context.Context) error {
 			go func() {
 				defer close(done)
 				if err := router.Run(context.Background()); err != nil {
-					logger.Error("ingest router stopped", err, nil)
-					_ = sd.Shutdown(fx.ExitCode(1))
+					in.Logger.Error("ingest router stopped", err, nil)
+					_ = in.Shutdowner.Shutdown(fx.ExitCode(1))
 				}
 			}()
 			select {
@@ -65,5 +82,5 @@ func newPipeline(lc fx.Lifecycle, sd fx.Shutdowner, cfg Config, h *Handler, pub 
 			}
 		},
 	})
-	return NewGateway(pub, replies, cfg.Lanes), nil
+	return NewGateway(in.Publisher, in.Replies, cfg.Lanes), nil
 }

@@ -30,8 +30,8 @@ func (c Config) Validate() error {
 }
 
 // NewRouter returns a watermill router with one handler per lane, each consuming its lane topic
-// from sub and storing through h.
-func NewRouter(cfg Config, h *Handler, sub message.Subscriber, logger watermill.LoggerAdapter) (*message.Router, error) {
+// from sub and storing through h, and one handler per source.
+func NewRouter(cfg Config, h *Handler, sub message.Subscriber, logger watermill.LoggerAdapter, sources ...Source) (*message.Router, error) {
 	cfg = cfg.withDefaults()
 	router, err := message.NewRouter(message.RouterConfig{}, logger)
 	if err != nil {
@@ -39,6 +39,9 @@ func NewRouter(cfg Config, h *Handler, sub message.Subscriber, logger watermill.
 	}
 	for _, topic := range LaneTopics(cfg.Lanes) {
 		router.AddConsumerHandler("ingest "+topic, topic, sub, h.Handle)
+	}
+	for _, src := range sources {
+		router.AddConsumerHandler("ingest "+src.Topic, src.Topic, src.Subscriber, h.HandlerFor(src))
 	}
 	return router, nil
 }

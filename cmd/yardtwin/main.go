@@ -23,6 +23,6 @@ func newRoot() *cobra.Command {
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
-	root.AddCommand(newServe(), newReplay(), newHealth())
+	root.AddCommand(newServe(), newReplay(), newHealth(), newEvents(), newDevbroker())
 	return root
 }

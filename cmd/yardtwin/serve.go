@@ -26,6 +26,7 @@ import (
 	"github.com/yardtwin/yardtwin/domain/es"
 	"github.com/yardtwin/yardtwin/projections"
 	"github.com/yardtwin/yardtwin/projections/checkpoint"
+	"github.com/yardtwin/yardtwin/projections/deadletters"
 	"github.com/yardtwin/yardtwin/projections/yardmap"
 )
 
@@ -41,7 +42,11 @@ type serveFlags struct {
 	LogLevel string
 	// CheckpointEvery is how often projection snapshots are saved while events flow.
 	CheckpointEvery time.Duration
-	envErrs         []error
+	// Kafka: comma-separated bootstrap brokers (empty: no Kafka), the topic and the consumer group.
+	KafkaBrokers string
+	KafkaTopic   string
+	KafkaGroup   string
+	envErrs      []error
 }
 
 func newServe() *cobra.Command {
@@ -70,6 +75,9 @@ the store, and the API and the live map are served on --http.`,
 	envFloat(fs, &f.Speed, "speed", "YARDTWIN_SPEED", 0, "demo clock speed, × real time (default: the scenario's)", &f.envErrs)
 	envInt(fs, &f.Seed, "seed", "YARDTWIN_SEED", 0, "demo random seed (default: the scenario's)", &f.envErrs)
 	envInt(fs, &f.Lanes, "ingest-lanes", "YARDTWIN_INGEST_LANES", 4, "in-process bus topics handled in parallel", &f.envErrs)
+	envString(fs, &f.KafkaBrokers, "kafka-brokers", "YARDTWIN_KAFKA_BROKERS", "", "Kafka bootstrap brokers, host:port[,host:port]; consume events from Kafka too")
+	envString(fs, &f.KafkaTopic, "kafka-topic", "YARDTWIN_KAFKA_TOPIC", "yard.events", "Kafka topic integrators publish events to; refused records go to <topic>.dlq")
+	envString(fs, &f.KafkaGroup, "kafka-group", "YARDTWIN_KAFKA_GROUP", "yardtwin", "Kafka consumer group; serve processes in one group split the partitions")
 	envDuration(fs, &f.CheckpointEvery, "checkpoint-every", "YARDTWIN_CHECKPOINT_EVERY", 30*time.Second, "how often projection snapshots are saved", &f.envErrs)
 	envString(fs, &f.LogLevel, "log-level", "YARDTWIN_LOG_LEVEL", "info", "debug, info, warn or error")
 	return cmd
@@ -96,6 +104,8 @@ func serveOptions(f serveFlags) fx.Option {
 			newCheckpoints,
 			newYard,
 			projections.AsProjection(func(m *yardmap.Model) *yardmap.Model { return m }),
+			deadletters.New,
+			projections.AsProjection(func(m *deadletters.Model) *deadletters.Model { return m }),
 			newHTTPDeps,
 		),
 		bolt.Module,
@@ -103,6 +113,7 @@ func serveOptions(f serveFlags) fx.Option {
 		projections.Module,
 		httpapi.Module,
 		demoModule(f),
+		kafkaModule(f),
 	)
 }
 
@@ -154,10 +165,12 @@ type progress struct {
 func (p progress) Head(ctx context.Context) (uint64, error) { return p.store.Head(ctx) }
 func (p progress) Projected() uint64                        { return p.runner.Position() }
 
-func newHTTPDeps(gw *ingest.Gateway, m *yardmap.Model, store es.Store, runner *projections.Runner, counters *ingest.Counters, t terminal, log *slog.Logger) httpapi.Deps {
+func newHTTPDeps(gw *ingest.Gateway, m *yardmap.Model, dl *deadletters.Model, checker *contract.Checker, store es.Store, runner *projections.Runner, counters *ingest.Counters, t terminal, log *slog.Logger) httpapi.Deps {
 	return httpapi.Deps{
 		Submit:        gw,
 		Yard:          m,
+		DeadLetters:   dl,
+		Types:         checker.Types(),
 		Progress:      progress{store: store, runner: runner},
 		Stats:         counters.Snapshot,
 		LayoutGeoJSON: t.GeoJSON,

@@ -12,6 +12,7 @@ import (
 	"github.com/yardtwin/yardtwin/domain/equipment"
 	"github.com/yardtwin/yardtwin/domain/es"
 	"github.com/yardtwin/yardtwin/domain/gate"
+	"github.com/yardtwin/yardtwin/domain/intake"
 	"github.com/yardtwin/yardtwin/domain/quay"
 	"github.com/yardtwin/yardtwin/domain/yard"
 )
@@ -23,6 +24,7 @@ func NewRegistry() *es.Registry {
 	yard.Register(r)
 	gate.Register(r)
 	equipment.Register(r)
+	intake.Register(r)
 	return r
 }
 

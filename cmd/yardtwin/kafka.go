@@ -1,0 +1,64 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/ThreeDotsLabs/watermill"
+	"go.uber.org/fx"
+
+	"github.com/yardtwin/yardtwin/adapters/ingest"
+	"github.com/yardtwin/yardtwin/adapters/kafka"
+)
+
+// kafkaBatchRecords is how many records of one partition the ingest stores with one write.
+const kafkaBatchRecords = 1000
+
+// kafkaSessionTimeout is how long the group waits for a silent member (a crashed serve) before
+// giving its partitions to the others: Kafka's classic default.
+const kafkaSessionTimeout = 10 * time.Second
+
+// kafkaModule consumes the integrators' Kafka topic through the same ingest handler as HTTP, when
+// --kafka-brokers is set. Malformed records are kept in the store and sent to <topic>.dlq.
+func kafkaModule(f serveFlags) fx.Option {
+	if f.KafkaBrokers == "" {
+		return fx.Options()
+	}
+	return fx.Provide(ingest.AsSource(newKafkaSource))
+}
+
+func (f serveFlags) brokers() []string {
+	var out []string
+	for _, b := range strings.Split(f.KafkaBrokers, ",") {
+		if b = strings.TrimSpace(b); b != "" {
+			out = append(out, b)
+		}
+	}
+	return out
+}
+
+func newKafkaSource(lc fx.Lifecycle, f serveFlags, logger watermill.LoggerAdapter) (ingest.Source, error) {
+	if f.KafkaTopic == "" {
+		return ingest.Source{}, fmt.Errorf("--kafka-topic: a topic is required with --kafka-brokers")
+	}
+	sub, err := kafka.NewSubscriber(kafka.SubscriberConfig{
+		Brokers:          f.brokers(),
+		ConsumerGroup:    f.KafkaGroup,
+		InitializeTopics: true,
+		BatchRecords:     kafkaBatchRecords,
+		SessionTimeout:   kafkaSessionTimeout,
+	}, logger)
+	if err != nil {
+		return ingest.Source{}, fmt.Errorf("--kafka-brokers: %w", err)
+	}
+	pub, err := kafka.NewPublisher(kafka.PublisherConfig{Brokers: f.brokers(), AutoCreateTopics: true}, logger)
+	if err != nil {
+		_ = sub.Close()
+		return ingest.Source{}, fmt.Errorf("--kafka-brokers: %w", err)
+	}
+	// The router closes the subscriber; the dead-letter publisher closes after it.
+	lc.Append(fx.StopHook(func(context.Context) error { return pub.Close() }))
+	return ingest.Source{Topic: f.KafkaTopic, Subscriber: sub, DeadLetters: pub, DeadLetterTopic: f.KafkaTopic + ".dlq"}, nil
+}

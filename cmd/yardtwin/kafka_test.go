@@ -1,0 +1,138 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"testing"
+	"time"
+
+	kafkago "github.com/segmentio/kafka-go"
+	"github.com/twmb/franz-go/pkg/kfake"
+
+	"github.com/yardtwin/yardtwin/adapters/ingest"
+	"github.com/yardtwin/yardtwin/domain/yard"
+)
+
+// startKafka starts an in-process Kafka wire peer and returns its bootstrap address.
+func startKafka(t testing.TB) string {
+	t.Helper()
+	c, err := kfake.NewCluster(kfake.NumBrokers(1), kfake.AllowAutoTopicCreation(), kfake.DefaultNumPartitions(4))
+	if err != nil {
+		t.Fatalf("kfake: %v", err)
+	}
+	t.Cleanup(c.Close)
+	return c.ListenAddrs()[0]
+}
+
+// produce writes values to topic keyed as a terminal's producer would: by the event's stream.
+func produce(t testing.TB, broker, topic string, msgs []kafkago.Message) {
+	t.Helper()
+	w := &kafkago.Writer{
+		Addr: kafkago.TCP(broker), Topic: topic, Balancer: &kafkago.Murmur2Balancer{},
+		BatchTimeout: 5 * time.Millisecond, RequiredAcks: kafkago.RequireAll, AllowAutoTopicCreation: true,
+	}
+	defer w.Close()
+	for lo := 0; lo < len(msgs); lo += 1000 {
+		if err := w.WriteMessages(context.Background(), msgs[lo:min(lo+1000, len(msgs))]...); err != nil {
+			t.Fatalf("produce: %v", err)
+		}
+	}
+}
+
+// stackRecords are n good stacking events as Kafka records, keyed by their stream, with ids prefix-k.
+func stackRecords(prefix, owner string, n int) []kafkago.Message {
+	at := time.Date(2026, 11, 21, 8, 0, 0, 0, time.UTC)
+	out := make([]kafkago.Message, n)
+	for k := range out {
+		c := box(owner, k)
+		out[k] = kafkago.Message{Key: []byte(yard.ContainerStream(c)), Value: stackEvent(fmt.Sprintf("%s-%d", prefix, k), c, k, at.Add(time.Duration(k)*time.Second))}
+	}
+	return out
+}
+
+// waitIngested waits until the twin has settled n events from its buses.
+func waitIngested(t testing.TB, base string, n uint64) ingest.Stats {
+	t.Helper()
+	deadline := time.Now().Add(60 * time.Second)
+	var s ingest.Stats
+	for time.Now().Before(deadline) {
+		getJSON(t, base+"api/v1/ingest", &s)
+		if s.Received >= n {
+			return s
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	t.Fatalf("only %d of %d events settled within 60 s: %+v", s.Received, n, s)
+	return s
+}
+
+// TestKafkaIngest feeds the twin from Kafka: good events are stored, a malformed record is kept as
+// a dead letter (listed, and published to the DLQ topic with its bytes and reasons) while the
+// records after it are stored, and a re-sent event is stored once.
+func TestKafkaIngest(t *testing.T) {
+	broker := startKafka(t)
+	const topic = "yard.events"
+	base := startTwinWith(t, serveFlags{Data: t.TempDir(), KafkaBrokers: broker, KafkaTopic: topic, KafkaGroup: "twin"})
+
+	good := stackRecords("k", "KAF", 200)
+	malformed := kafkago.Message{Key: []byte("container-KAFU0000000"), Value: []byte(`{"specversion":"1.0","id":"bad-1","source":"s","type":"yard.ContainerStacked","time":"2026-11-21T08:00:00Z","data":{"container":"KAFU0000000","block":"A01","bay":1,"row":1,"tier":0,"crane":"RTG01"}}`),
+		Headers: []kafkago.Header{{Key: "producer", Value: []byte("tos-tc3")}}}
+	msgs := append(append(append([]kafkago.Message{}, good[:100]...), malformed), good[100:]...)
+	msgs = append(msgs, good[7]) // sent again
+	produce(t, broker, topic, msgs)
+
+	s := waitIngested(t, base, uint64(len(msgs)))
+	if s.Stored != 200 || s.DeadLettered != 1 || s.Duplicates != 1 || s.Received != s.Stored+s.Duplicates+s.DeadLettered+s.Rejected {
+		t.Fatalf("counters = %+v", s)
+	}
+	var dl struct {
+		Total   int `json:"total"`
+		Letters []struct {
+			Origin   string            `json:"origin"`
+			EventID  string            `json:"event_id"`
+			Payload  string            `json:"payload"`
+			Headers  map[string]string `json:"headers"`
+			Errors   []ingest.FieldError
+			Position string `json:"position"`
+		} `json:"dead_letters"`
+	}
+	waitProjected(t, base)
+	getJSON(t, base+"api/v1/deadletters", &dl)
+	if dl.Total != 1 || dl.Letters[0].EventID != "bad-1" || dl.Letters[0].Payload != string(malformed.Value) ||
+		dl.Letters[0].Errors[0].Field != "data.tier" || dl.Letters[0].Headers["producer"] != "tos-tc3" || dl.Letters[0].Position == "" {
+		t.Fatalf("dead letters = %+v", dl)
+	}
+
+	var found *kafkago.Message
+	for p := 0; p < 4 && found == nil; p++ {
+		r := kafkago.NewReader(kafkago.ReaderConfig{Brokers: []string{broker}, Topic: topic + ".dlq", Partition: p, MaxWait: 100 * time.Millisecond})
+		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+		m, err := r.ReadMessage(ctx)
+		cancel()
+		r.Close()
+		if err == nil {
+			found = &m
+		}
+	}
+	if found == nil || string(found.Value) != string(malformed.Value) || header(*found, ingest.RefusedFieldHeader) != "data.tier" ||
+		header(*found, "producer") != "tos-tc3" || string(found.Key) != "container-KAFU0000000" {
+		t.Fatalf("DLQ record = %+v", found)
+	}
+
+	var y struct {
+		InYard int `json:"in_yard"`
+	}
+	getJSON(t, base+"api/v1/yard", &y)
+	if y.InYard != 200 {
+		t.Fatalf("in yard = %d, want 200", y.InYard)
+	}
+}
+
+func header(m kafkago.Message, key string) string {
+	for _, h := range m.Headers {
+		if h.Key == key {
+			return string(h.Value)
+		}
+	}
+	return ""
+}
