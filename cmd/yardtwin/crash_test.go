@@ -35,10 +35,11 @@ func buildBinary(t *testing.T) string {
 	return bin
 }
 
-// startProcess runs "yardtwin serve" on a free port and returns the base URL.
-func startProcess(t *testing.T, bin, dir string) (*exec.Cmd, string) {
+// startProcess runs "yardtwin serve" on a free port with extra flags and returns the base URL.
+func startProcess(t *testing.T, bin, dir string, flags ...string) (*exec.Cmd, string) {
 	t.Helper()
-	cmd := exec.Command(bin, "serve", "--http", "127.0.0.1:0", "--data", dir, "--log-level", "warn", "--checkpoint-every", "200ms")
+	args := append([]string{"serve", "--http", "127.0.0.1:0", "--data", dir, "--log-level", "warn", "--checkpoint-every", "200ms"}, flags...)
+	cmd := exec.Command(bin, args...)
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
 		t.Fatal(err)
