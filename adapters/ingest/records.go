@@ -30,12 +30,11 @@ type Source struct {
 }
 
 // Metadata a bus message may carry about where its records come from (the Kafka subscriber sets
-// them in batch mode): topic, partition, and the comma-separated offsets of its records; and
-// whether the payload is a JSON array of records.
+// them in batch mode): the topic, the comma-separated partition/offset of each record, and whether
+// the payload is a JSON array with one element per record.
 const (
 	topicMetadata     = "kafka_topic"
-	partitionMetadata = "kafka_partition"
-	offsetsMetadata   = "kafka_offsets"
+	positionsMetadata = "kafka_positions"
 	batchMetadata     = "kafka_batch"
 )
 
@@ -116,13 +115,12 @@ func (h *Handler) handleRecords(msg *message.Message, src Source) error {
 // splitRecords takes a message apart: a Kafka batch is a JSON array with one record per element;
 // any other payload is one record, or several when it is itself an array of events.
 func splitRecords(msg *message.Message) []record {
-	partition := msg.Metadata.Get(partitionMetadata)
-	offsets := strings.Split(msg.Metadata.Get(offsetsMetadata), ",")
+	positions := strings.Split(msg.Metadata.Get(positionsMetadata), ",")
 	at := func(i int) string {
-		if partition == "" || i >= len(offsets) || offsets[i] == "" {
+		if i >= len(positions) {
 			return ""
 		}
-		return partition + "/" + offsets[i]
+		return positions[i]
 	}
 	raws, err := contract.SplitBatch(msg.Payload)
 	if err != nil {
@@ -184,7 +182,7 @@ func headersOf(msg *message.Message) map[string]string {
 	out := map[string]string{}
 	for k, v := range msg.Metadata {
 		switch k {
-		case topicMetadata, partitionMetadata, offsetsMetadata, batchMetadata:
+		case topicMetadata, positionsMetadata, batchMetadata:
 			continue
 		}
 		out[k] = v

@@ -58,8 +58,8 @@ func TestBatchesKeepOrderAndRedeliverWhole(t *testing.T) {
 		} else {
 			values = []json.RawMessage{json.RawMessage(msg.Payload)}
 		}
-		if offsets := strings.Split(msg.Metadata.Get(OffsetsMetadata), ","); len(offsets) != len(values) {
-			t.Fatalf("%d offsets for %d values", len(offsets), len(values))
+		if offsets := strings.Split(msg.Metadata.Get(PositionsMetadata), ","); len(offsets) != len(values) {
+			t.Fatalf("%d positions for %d values", len(offsets), len(values))
 		}
 		for _, v := range values {
 			var e struct{ N int }

@@ -46,12 +46,13 @@
 //
 // A Subscriber with BatchRecords above 1 hands its consumer up to that many records at a time, so
 // that the consumer can store them with one write: the records that are already fetched or arrive
-// within BatchLinger (2 ms) join the first one while they come from the same partition, carry the
-// same headers (the UUID aside) and each hold one JSON object. The message has the first record's
+// within BatchLinger (2 ms) join the first one while they carry the same headers (the UUID aside)
+// and each hold one JSON object. A batch may hold records of several partitions, in the order
+// fetched, so each partition's records stay in offset order. The message has the first record's
 // UUID and headers; its payload is the JSON array of the values, byte for byte (a single record's
-// value is left as it is), and its metadata names the topic, partition and offsets
-// (TopicMetadata, PartitionMetadata, OffsetsMetadata, and BatchMetadata "true" for an array). An
-// ack commits the last offset; a nack delivers the same batch again. Records stay in offset order.
+// value is left as it is), and its metadata names the topic and each record's partition/offset
+// (TopicMetadata, PositionsMetadata, and BatchMetadata "true" for an array). An ack commits the
+// last offset of each partition in the batch; a nack delivers the same batch again.
 //
 // # Consumer groups
 //

@@ -75,11 +75,11 @@ func PositionFromContext(ctx context.Context) (Position, bool) {
 
 // Metadata a Subscriber with BatchRecords above 1 adds to every message it delivers.
 const (
-	// TopicMetadata, PartitionMetadata: where the message's records come from.
-	TopicMetadata     = "kafka_topic"
-	PartitionMetadata = "kafka_partition"
-	// OffsetsMetadata lists the offsets of the message's records, comma-separated, in order.
-	OffsetsMetadata = "kafka_offsets"
+	// TopicMetadata is the topic the message's records come from.
+	TopicMetadata = "kafka_topic"
+	// PositionsMetadata lists where the message's records sit, "partition/offset" comma-separated,
+	// in order.
+	PositionsMetadata = "kafka_positions"
 	// BatchMetadata is "true" when the payload is a JSON array holding each record's value.
 	BatchMetadata = "kafka_batch"
 )
@@ -87,16 +87,17 @@ const (
 // markBatch sets msg's payload to the JSON array of the batch's values, when there is more than
 // one, and records where they come from.
 func markBatch(msg *message.Message, batch []kafkago.Message) {
-	offsets := make([]byte, 0, 8*len(batch))
+	positions := make([]byte, 0, 10*len(batch))
 	for i, m := range batch {
 		if i > 0 {
-			offsets = append(offsets, ',')
+			positions = append(positions, ',')
 		}
-		offsets = strconv.AppendInt(offsets, m.Offset, 10)
+		positions = strconv.AppendInt(positions, int64(m.Partition), 10)
+		positions = append(positions, '/')
+		positions = strconv.AppendInt(positions, m.Offset, 10)
 	}
 	msg.Metadata.Set(TopicMetadata, batch[0].Topic)
-	msg.Metadata.Set(PartitionMetadata, strconv.Itoa(batch[0].Partition))
-	msg.Metadata.Set(OffsetsMetadata, string(offsets))
+	msg.Metadata.Set(PositionsMetadata, string(positions))
 	if len(batch) == 1 {
 		return
 	}

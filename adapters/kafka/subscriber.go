@@ -228,20 +228,22 @@ func (s *Subscriber) consume(ctx context.Context, topic string, src source, out 
 		if !s.deliver(ctx, batch, out) {
 			return
 		}
-		last := batch[len(batch)-1]
-		if err := src.commit(last); err != nil {
-			// Not fatal: a later commit covers this offset, and if none comes the message is
-			// delivered again (at-least-once).
-			s.logger.Error("kafka: commit failed", err, fields.Add(watermill.LogFields{
-				"partition": last.Partition, "offset": last.Offset,
-			}))
+		for _, last := range lastPerPartition(batch) {
+			if err := src.commit(last); err != nil {
+				// Not fatal: a later commit covers this offset, and if none comes the message is
+				// delivered again (at-least-once).
+				s.logger.Error("kafka: commit failed", err, fields.Add(watermill.LogFields{
+					"partition": last.Partition, "offset": last.Offset,
+				}))
+			}
 		}
 	}
 }
 
 // fill adds to batch the records that are already there or come within BatchLinger, while they
-// belong to the first record's partition, carry its headers and hold a JSON object. The record that stops
-// the batch is returned as held, to start the next one.
+// carry the first record's headers and hold a JSON object. Records of several partitions may share
+// a batch: they stay in the order fetched, which keeps each partition's offset order. The record
+// that stops the batch is returned as held, to start the next one.
 func (s *Subscriber) fill(ctx context.Context, src source, batch []kafkago.Message) ([]kafkago.Message, *kafkago.Message) {
 	first := batch[0]
 	if !jsonObject(first.Value) {
@@ -254,12 +256,28 @@ func (s *Subscriber) fill(ctx context.Context, src source, batch []kafkago.Messa
 		if err != nil {
 			return batch, nil
 		}
-		if next.Partition != first.Partition || !sameHeaders(first.Headers, next.Headers) || !jsonObject(next.Value) {
+		if !sameHeaders(first.Headers, next.Headers) || !jsonObject(next.Value) {
 			return batch, &next
 		}
 		batch = append(batch, next)
 	}
 	return batch, nil
+}
+
+// lastPerPartition returns the last record of each partition in batch, whose commit covers the rest.
+func lastPerPartition(batch []kafkago.Message) []kafkago.Message {
+	if len(batch) == 1 {
+		return batch
+	}
+	last := map[int]kafkago.Message{}
+	for _, m := range batch {
+		last[m.Partition] = m
+	}
+	out := make([]kafkago.Message, 0, len(last))
+	for _, m := range last {
+		out = append(out, m)
+	}
+	return out
 }
 
 // jsonObject reports whether v is one JSON object, the form one event takes.

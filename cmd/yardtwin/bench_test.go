@@ -10,6 +10,8 @@ import (
 	"testing"
 	"time"
 
+	kafkago "github.com/segmentio/kafka-go"
+
 	"github.com/yardtwin/yardtwin/adapters/bolt"
 	"github.com/yardtwin/yardtwin/domain/contract"
 	"github.com/yardtwin/yardtwin/domain/equipment"
@@ -193,4 +195,59 @@ func craneReport(k int) equipment.PositionReported {
 		Equipment: fmt.Sprintf("QC%02d", 1+k%8), Kind: equipment.QuayCrane,
 		Lon: -5.5090 + float64(k%1000)*0.000006, Lat: 35.8860 + float64(k%1000)*0.000002,
 	}
+}
+
+// BenchmarkIngestKafka measures events/s from a Kafka topic (an in-process kfake broker, 4
+// partitions) until stored and projected, timed from the first event settled (after the twin has
+// joined the consumer group), and in the same run the baseline: a bare kafka-go
+// consumer-group reader fetching the same messages and committing in batches. It reports both
+// rates and their ratio.
+func BenchmarkIngestKafka(b *testing.B) {
+	for run := 0; run < b.N; run++ {
+		b.StopTimer()
+		broker := startKafka(b)
+		topic := fmt.Sprintf("bench-%d", run)
+		produce(b, broker, topic, stackRecords(fmt.Sprintf("kb%d", run), "KBE", benchEvents))
+		raw := rawConsumeRate(b, broker, topic, benchEvents)
+		b.StartTimer()
+
+		base := startTwinWith(b, serveFlags{Data: b.TempDir(), KafkaBrokers: broker, KafkaTopic: topic, KafkaGroup: "twin"})
+		waitIngested(b, base, 1) // the group is joined: time the consumption, not the join
+		start := time.Now()
+		waitIngested(b, base, benchEvents)
+		stored := time.Since(start)
+		waitProjected(b, base)
+		projected := time.Since(start)
+
+		b.StopTimer()
+		rate := benchEvents / projected.Seconds()
+		b.ReportMetric(benchEvents/stored.Seconds(), "stored-events/s")
+		b.ReportMetric(rate, "projected-events/s")
+		b.ReportMetric(raw, "baseline-kafka-go-events/s")
+		b.ReportMetric(rate/raw, "ratio-to-kafka-go")
+		b.StartTimer()
+	}
+}
+
+// rawConsumeRate reads n messages of topic with a bare kafka-go group reader (FetchMessage, commits
+// every second) and returns messages/s.
+func rawConsumeRate(b *testing.B, broker, topic string, n int) float64 {
+	r := kafkago.NewReader(kafkago.ReaderConfig{
+		Brokers: []string{broker}, Topic: topic, GroupID: "raw-baseline", StartOffset: kafkago.FirstOffset,
+		CommitInterval: time.Second, MaxWait: 100 * time.Millisecond, SessionTimeout: 10 * time.Second,
+	})
+	defer r.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	start := time.Now()
+	for i := 0; i < n; i++ {
+		m, err := r.FetchMessage(ctx)
+		if err != nil {
+			b.Fatalf("raw consume: %v after %d", err, i)
+		}
+		if err := r.CommitMessages(ctx, m); err != nil {
+			b.Fatal(err)
+		}
+	}
+	return float64(n) / time.Since(start).Seconds()
 }

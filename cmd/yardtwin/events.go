@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"os"
 	"os/signal"
 	"strings"
@@ -35,8 +36,10 @@ const (
 	// kafkaPublishBatch is how many messages one Publish call carries: enough to fill the
 	// writer's batches, few enough that a failure leaves little in doubt.
 	kafkaPublishBatch = 500
-	// httpPublishBatch is how many events one POST carries (the API takes up to contract.MaxBatch).
+	// httpPublishBatch is how many events one POST carries (the API takes up to contract.MaxBatch),
+	// and httpPublishBytes how large its body may grow (the API takes up to 32 MiB).
 	httpPublishBatch = 1000
+	httpPublishBytes = 16 << 20
 	// httpPublishAttempts is how often a batch is sent before giving up on 503s or network errors.
 	httpPublishAttempts = 5
 	// maxShownInvalid is how many invalid events publish lists before pointing at validate.
@@ -203,8 +206,8 @@ func publishEvents(ctx context.Context, name string, f publishFlags, stdin io.Re
 	sum, err := checkEvents(src, label, checker, f.Brokers != "", func(bad string) {
 		if !f.NoValidate && shown < maxShownInvalid {
 			fmt.Fprintln(stderr, bad)
+			shown++
 		}
-		shown++
 	})
 	if err != nil {
 		return err
@@ -246,12 +249,20 @@ func publishEvents(ctx context.Context, name string, f publishFlags, stdin io.Re
 	} else {
 		res, err = publishHTTP(ctx, f, src, label, bar, stderr)
 	}
-	_ = bar.Finish()
-	fmt.Fprintln(stderr)
 	if err != nil {
-		if res.Published > 0 || ctx.Err() != nil {
-			return fmt.Errorf("%w (%d of %d events published before; publishing the file again is safe: the twin recognises events by id)", err, res.Published, sum.Events)
-		}
+		_ = bar.Exit() // leaves the bar where publishing stopped
+	} else {
+		_ = bar.Finish()
+	}
+	fmt.Fprintln(stderr)
+	var refused *refusedBatchError
+	switch {
+	case err == nil:
+	case errors.As(err, &refused):
+		return fmt.Errorf("%w (%d events before that batch were published)", err, res.Published)
+	case res.Published > 0 || ctx.Err() != nil:
+		return fmt.Errorf("%w (%d of %d events published; publishing the file again is safe: the twin recognises events by id)", err, res.Published, sum.Events)
+	default:
 		return err
 	}
 	took := time.Since(start)
@@ -351,7 +362,7 @@ func publishHTTP(ctx context.Context, f publishFlags, src io.Reader, label strin
 					fmt.Fprintln(stderr, formatInvalid(label, lines[r.Index], r.ID, r.Type, &es.FieldErrors{Fields: r.Errors}))
 				}
 			}
-			return fmt.Errorf("the twin refused the batch of lines %d to %d (%d invalid events), and stored none of it: %w",
+			return fmt.Errorf("the twin refused the batch of lines %d to %d (invalid events: %d) and stored none of it: %w",
 				lines[0], lines[len(lines)-1], refused.answer.Invalid, err)
 		}
 		if err != nil {
@@ -366,6 +377,11 @@ func publishHTTP(ctx context.Context, f publishFlags, src io.Reader, label strin
 		return nil
 	}
 	err := readEventLines(src, func(l eventLine) error {
+		if len(lines) > 0 && body.Len()+len(l.Raw)+1 > httpPublishBytes {
+			if err := flush(); err != nil {
+				return err
+			}
+		}
 		body.Write(l.Raw)
 		body.WriteByte('\n')
 		lines = append(lines, l.No)
@@ -436,11 +452,11 @@ func (s httpEventSender) send(ctx context.Context, body []byte) (eventsAnswer, e
 		}
 		last = err
 		if attempt == httpPublishAttempts {
-			return ans, fmt.Errorf("POST %s: gave up after %d attempts: %w", s.url, attempt, last)
+			return ans, fmt.Errorf("gave up after %d attempts: %w", attempt, last)
 		}
 		select {
 		case <-ctx.Done():
-			return ans, fmt.Errorf("POST %s: %w (last attempt: %v)", s.url, ctx.Err(), last)
+			return ans, fmt.Errorf("publish interrupted: %w (last attempt: %v)", ctx.Err(), last)
 		case <-time.After(wait):
 		}
 		wait *= 2
@@ -456,6 +472,10 @@ func (s httpEventSender) post(ctx context.Context, body []byte) (ans eventsAnswe
 	req.Header.Set("Content-Type", "application/x-ndjson")
 	resp, err := s.client.Do(req)
 	if err != nil {
+		var ue *url.Error // says "Post URL" itself
+		if errors.As(err, &ue) {
+			err = ue.Err
+		}
 		return ans, ctx.Err() == nil, fmt.Errorf("POST %s: %w", s.url, err)
 	}
 	defer resp.Body.Close()

@@ -239,7 +239,7 @@ func TestEventsPublishHTTP(t *testing.T) {
 		bad := writeEventsFile(t, goodStacked, bay41Stacked)
 		var stdout, stderr bytes.Buffer
 		err := publishEvents(context.Background(), bad, publishFlags{URL: base, NoValidate: true}, nil, &stdout, &stderr)
-		if err == nil || !strings.Contains(err.Error(), "the twin refused the batch of lines 1 to 2 (1 invalid events)") {
+		if err == nil || !strings.Contains(err.Error(), "the twin refused the batch of lines 1 to 2 (invalid events: 1) and stored none of it") {
 			t.Fatalf("error = %v", err)
 		}
 		want := bad + ":2: id=ev-4 type=yard.ContainerStacked: data.bay: 41 is impossible: block A01 has bays 1 to 40\n"
