@@ -64,9 +64,9 @@ type call struct {
 	truck        field  // licence plate of a truck transport call (TNT 3 only)
 }
 
-// tnt2Event is a TNT 2.2 event. Only the fields the mapping reads or checks are decoded; the others
-// (seals, delayReasonCode, transportCallSequenceNumber, which is a string in the schema and a number in
-// the examples, …) are ignored.
+// tnt2Event is a TNT 2.2 event. Only the fields the mapping reads are decoded, so a field it does not
+// read (seals, document references, ISOEquipmentCode, transportCallSequenceNumber, which is a string
+// in the schema and a number in the examples, …) never makes an event fail.
 type tnt2Event struct {
 	EventID                string          `json:"eventID"`
 	EventCreatedDateTime   string          `json:"eventCreatedDateTime"`
@@ -78,28 +78,20 @@ type tnt2Event struct {
 	ShipmentEventTypeCode  string          `json:"shipmentEventTypeCode"`
 	EventTypeCode          string          `json:"eventTypeCode"` // deprecated in 2.2
 	EquipmentReference     string          `json:"equipmentReference"`
-	ISOEquipmentCode       string          `json:"ISOEquipmentCode"`
-	EmptyIndicatorCode     string          `json:"emptyIndicatorCode"`
 	EventLocation          *tnt2Location   `json:"eventLocation"`
 	TransportCall          *tnt2Call       `json:"transportCall"`
-	DocumentReferences     []tnt2DocRef    `json:"documentReferences"`
 	References             []tnt2Reference `json:"references"`
 }
 
 type tnt2Location struct {
-	LocationName   string `json:"locationName"`
 	UNLocationCode string `json:"UNLocationCode"`
-	FacilityCode   string `json:"facilityCode"`
 }
 
 type tnt2Call struct {
-	TransportCallID     string        `json:"transportCallID"`
-	CarrierServiceCode  string        `json:"carrierServiceCode"`
 	CarrierVoyageNumber string        `json:"carrierVoyageNumber"` // deprecated in 2.2
 	ExportVoyageNumber  string        `json:"exportVoyageNumber"`
 	ImportVoyageNumber  string        `json:"importVoyageNumber"`
 	UNLocationCode      string        `json:"UNLocationCode"`
-	FacilityCode        string        `json:"facilityCode"`
 	FacilityTypeCode    string        `json:"facilityTypeCode"`
 	ModeOfTransport     string        `json:"modeOfTransport"`
 	Location            *tnt2Location `json:"location"`
@@ -109,11 +101,6 @@ type tnt2Call struct {
 type tnt2Vessel struct {
 	VesselIMONumber string `json:"vesselIMONumber"`
 	VesselName      string `json:"vesselName"`
-}
-
-type tnt2DocRef struct {
-	DocumentReferenceType  string `json:"documentReferenceType"`
-	DocumentReferenceValue string `json:"documentReferenceValue"`
 }
 
 type tnt2Reference struct {
@@ -175,51 +162,37 @@ func (w tnt2Event) event() event {
 }
 
 // tnt3Event is a TNT 3.0.0-Beta-1 event: metadata and, unless the event retracts another, a payload.
+// As for TNT 2.2, only the fields the mapping reads are decoded.
 type tnt3Event struct {
 	Metadata struct {
 		EventID              string `json:"eventID"`
 		EventCreatedDateTime string `json:"eventCreatedDateTime"`
 		EventType            string `json:"eventType"`
 		RetractedEventID     string `json:"retractedEventID"`
-		Publisher            *struct {
-			PartyName   string `json:"partyName"`
-			CarrierCode string `json:"carrierCode"`
-		} `json:"publisher"`
-		PublisherRole string `json:"publisherRole"`
 	} `json:"metadata"`
 	Payload *tnt3Payload `json:"payload"`
 }
 
 type tnt3Payload struct {
-	EventClassifierCode       string          `json:"eventClassifierCode"`
-	EventDateTime             string          `json:"eventDateTime"`
-	EquipmentEventTypeCode    string          `json:"equipmentEventTypeCode"`
-	TransportEventTypeCode    string          `json:"transportEventTypeCode"`
-	ShipmentEventTypeCode     string          `json:"shipmentEventTypeCode"`
-	DocumentTypeCode          string          `json:"documentTypeCode"`
-	EquipmentReference        string          `json:"equipmentReference"`
-	ISOEquipmentCode          string          `json:"ISOEquipmentCode"`
-	EmptyIndicatorCode        string          `json:"emptyIndicatorCode"`
-	IsTransshipmentMove       *bool           `json:"isTransshipmentMove"`
-	Location                  *tnt3Location   `json:"location"`
-	FacilityTypeCode          string          `json:"facilityTypeCode"`
-	TransportCall             *tnt3Call       `json:"transportCall"`
-	RelatedDocumentReferences []tnt3Reference `json:"relatedDocumentReferences"`
-	References                []tnt3Reference `json:"references"`
+	EventClassifierCode    string          `json:"eventClassifierCode"`
+	EventDateTime          string          `json:"eventDateTime"`
+	EquipmentEventTypeCode string          `json:"equipmentEventTypeCode"`
+	TransportEventTypeCode string          `json:"transportEventTypeCode"`
+	ShipmentEventTypeCode  string          `json:"shipmentEventTypeCode"`
+	EquipmentReference     string          `json:"equipmentReference"`
+	Location               *tnt3Location   `json:"location"`
+	FacilityTypeCode       string          `json:"facilityTypeCode"`
+	TransportCall          *tnt3Call       `json:"transportCall"`
+	References             []tnt3Reference `json:"references"`
 }
 
 type tnt3Location struct {
-	LocationType   string `json:"locationType"`
-	LocationName   string `json:"locationName"`
 	UNLocationCode string `json:"UNLocationCode"`
 }
 
 type tnt3Call struct {
-	TransportCallReference    string        `json:"transportCallReference"`
 	ModeOfTransport           string        `json:"modeOfTransport"`
 	Location                  *tnt3Location `json:"location"`
-	PortVisitReference        string        `json:"portVisitReference"`
-	CarrierServiceCode        string        `json:"carrierServiceCode"`
 	CarrierExportVoyageNumber string        `json:"carrierExportVoyageNumber"`
 	CarrierImportVoyageNumber string        `json:"carrierImportVoyageNumber"`
 	FacilityTypeCode          string        `json:"facilityTypeCode"`

@@ -472,7 +472,7 @@ func parseAndCheck(checker *contract.Checker, raw []byte) error {
 	if err != nil {
 		return err
 	}
-	_, err = checker.Check(&env)
+	_, err = checker.Own().Check(&env)
 	return err
 }
 

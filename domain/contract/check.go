@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/yardtwin/yardtwin/domain/es"
+	"github.com/yardtwin/yardtwin/domain/intake"
 	"github.com/yardtwin/yardtwin/domain/quay"
 	"github.com/yardtwin/yardtwin/domain/yard"
 )
@@ -15,6 +16,7 @@ import (
 type Checker struct {
 	reg    *es.Registry
 	layout *yard.Layout
+	own    bool // accept the events the twin writes itself (intake.*)
 }
 
 // NewChecker returns a checker for reg's types. layout may be nil, and then places are not checked.
@@ -22,10 +24,21 @@ func NewChecker(reg *es.Registry, layout *yard.Layout) *Checker {
 	return &Checker{reg: reg, layout: layout}
 }
 
+// Own returns a checker that also accepts the events the twin writes itself (dead letters), which
+// integrators may not send: for checking the twin's own log and fixtures.
+func (k *Checker) Own() *Checker {
+	c := *k
+	c.own = true
+	return &c
+}
+
 // Check decodes env's data and validates it. On success it returns the decoded event and sets
 // env.Subject to the event's stream and env.SchemaVersion to the version sent (1 when absent).
 // Errors are *es.FieldErrors with fields named from the envelope ("data.tier").
 func (k *Checker) Check(env *es.Envelope) (es.Event, error) {
+	if env.Type == intake.TypeMessageRefused && !k.own {
+		return nil, es.Invalid("type", fmt.Sprintf("%s is written by the twin itself, not sent to it", env.Type))
+	}
 	ev, err := k.reg.Decode(*env)
 	if err != nil {
 		return nil, err

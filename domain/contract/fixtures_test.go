@@ -37,7 +37,7 @@ func TestFixtures(t *testing.T) {
 			if env.SchemaVersion != fx.Version {
 				t.Fatalf("schemaversion is %d, the file name says %d", env.SchemaVersion, fx.Version)
 			}
-			ev, err := checker.Check(&env)
+			ev, err := checker.Own().Check(&env)
 			if err != nil {
 				t.Fatalf("Check: %v", err)
 			}
