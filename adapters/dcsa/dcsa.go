@@ -97,8 +97,12 @@ func EnvelopeID(eventID string, index int) string {
 	return "dcsa#" + hex.EncodeToString(sum[:16]) + "/" + strconv.Itoa(index)
 }
 
-func readable(s string) bool {
-	if s == "" || len(s) > 100 {
+func readable(s string) bool { return len(s) <= 100 && printableASCII(s) }
+
+// printableASCII reports whether s is non-empty and all printable ASCII without spaces, the
+// characters of the contract's ids.
+func printableASCII(s string) bool {
+	if s == "" {
 		return false
 	}
 	for i := 0; i < len(s); i++ {
@@ -294,10 +298,13 @@ func (m Mapper) equipmentEvent(e event, code string) (Mapped, error) {
 		box := e.container(&c)
 		truck, note := PlaceholderTruck, noteGate
 		if e.call != nil && mode == "TRUCK" {
-			if plate := strings.Join(strings.Fields(e.call.truck.value), ""); plate != "" {
-				if len(plate) > maxTruckIDLen {
-					c.Addf(e.call.truck.path, "is %d characters long, at most %d allowed", len(plate), maxTruckIDLen)
-				}
+			// Moroccan plates carry an Arabic letter; the contract's ids are ASCII (its JSON Schema
+			// says so), so such a plate is not used rather than refused.
+			switch plate := strings.Join(strings.Fields(e.call.truck.value), ""); {
+			case plate == "":
+			case len(plate) > maxTruckIDLen || !printableASCII(plate):
+				note = fmt.Sprintf("%s (the licence plate %q is not an id of at most %d printable ASCII characters)", noteGate, plate, maxTruckIDLen)
+			default:
 				truck, note = plate, noteGateLane
 			}
 		}
@@ -382,6 +389,8 @@ func (e event) visit(c *es.Check, what string) string {
 		c.Addf(k.voyage.path, "is required for %s (or one of %s): with the IMO number it names the vessel visit", what, k.voyageFields)
 	case len(voyage) > maxVoyageLen:
 		c.Addf(k.voyage.path, "is %d characters long, at most %d allowed", len(voyage), maxVoyageLen)
+	case !printableASCII(voyage):
+		c.Addf(k.voyage.path, "%q must be printable ASCII: it becomes part of the visit id", k.voyage.value)
 	}
 	return imo + "-" + voyage
 }

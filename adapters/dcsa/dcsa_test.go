@@ -8,15 +8,19 @@ import (
 	"path/filepath"
 	"reflect"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
 	"github.com/yardtwin/yardtwin/adapters/dcsa"
+	"github.com/yardtwin/yardtwin/adapters/jsonschema"
 	"github.com/yardtwin/yardtwin/domain/contract"
 	"github.com/yardtwin/yardtwin/domain/es"
 	"github.com/yardtwin/yardtwin/domain/gate"
 	"github.com/yardtwin/yardtwin/domain/iso6346"
 	"github.com/yardtwin/yardtwin/domain/quay"
+	"github.com/yardtwin/yardtwin/domain/yard"
+	"github.com/yardtwin/yardtwin/scenarios/tangermed"
 )
 
 // want is what one DCSA event should become: the canonical events (nil when none) and a part of the
@@ -166,19 +170,27 @@ func mustCheck(t *testing.T, env es.Envelope) es.Event {
 	if env.Subject != subject {
 		t.Errorf("subject %q, the checker derives %q", subject, env.Subject)
 	}
+	// serve checks places against the terminal's layout; the placeholders are no places it checks.
+	if _, err := contract.NewChecker(contract.NewRegistry(), tangerMedLayout(t)).Check(&env); err != nil {
+		t.Errorf("envelope %s refused by the contract with the Tanger Med layout: %v\n%s", env.ID, err, env.Data)
+	}
 	if env.SpecVersion != "1.0" || env.SchemaVersion != 1 || env.Time.Location() != time.UTC {
 		t.Errorf("envelope %s: specversion %q, schemaversion %d, time %v", env.ID, env.SpecVersion, env.SchemaVersion, env.Time)
 	}
 	if env.Source != dcsa.SourceTNT2 && env.Source != dcsa.SourceTNT3 {
 		t.Errorf("envelope %s: source %q", env.ID, env.Source)
 	}
-	// The envelope also survives the trip through JSON that it makes on the bus.
+	// The envelope also survives the trip through JSON that it makes on the bus, and satisfies the
+	// JSON Schema that integrators validate against.
 	raw, err := json.Marshal(env)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if _, err := contract.Parse(raw); err != nil {
 		t.Errorf("envelope %s does not parse back: %v\n%s", env.ID, err, raw)
+	}
+	if err := compiledSchemas(t).Validate(env.Type, env.SchemaVersion, raw); err != nil {
+		t.Errorf("envelope %s does not satisfy the JSON Schema of %s: %v\n%s", env.ID, env.Type, err, raw)
 	}
 	return ev
 }
@@ -276,6 +288,7 @@ func TestMapErrors(t *testing.T) {
 		{"IMO number a number", edit(t, discTNT2, "transportCall.vessel.vesselIMONumber", 9632181), "transportCall.vessel.vesselIMONumber", "must be a string, got JSON number"},
 		{"IMO check digit", edit(t, discTNT2, "transportCall.vessel.vesselIMONumber", "9632182"), "transportCall.vessel.vesselIMONumber", "not a 7-digit IMO number"},
 		{"no vessel", edit(t, discTNT2, "transportCall.vessel", nil), "transportCall.vessel.vesselIMONumber", "is required for EQUIPMENT DISC"},
+		{"voyage not ASCII", edit(t, discTNT2, "transportCall.exportVoyageNumber", "611Ö"), "transportCall.exportVoyageNumber", "must be printable ASCII"},
 		{"no voyage", edit(t, discTNT2, "transportCall.exportVoyageNumber", nil), "transportCall.exportVoyageNumber", "exportVoyageNumber, importVoyageNumber or carrierVoyageNumber"},
 		{"no transportCall on DISC", edit(t, discTNT2, "transportCall", nil), "transportCall", "is required for EQUIPMENT DISC"},
 		{"no transportCall on ARRI", edit(t, arriTNT2, "transportCall", nil), "transportCall", "which vessel arrived"},
@@ -365,7 +378,9 @@ func TestMapAtTheTerminal(t *testing.T) {
 		{"import voyage when there is no export voyage", edit(t, edit(t, discTNT2, "transportCall.exportVoyageNumber", nil), "transportCall.importVoyageNumber", "610E"), []es.Event{discharged("MSKU9045510", "9632181-610E")}, noteQuay},
 		{"wrong check digit is a fact", edit(t, discTNT2, "equipmentReference", "MSKU9045511"), []es.Event{discharged("MSKU9045511", "9632181-611W")}, noteQuay},
 		{"arrival of an unnamed vessel", edit(t, arriTNT2, "transportCall.vessel.vesselName", nil), []es.Event{quay.VesselArrived{Visit: "9632181-611W", Vessel: "IMO 9632181", IMO: "9632181"}}, "named after its IMO number"},
+		{"TNT 3 gate in by a truck with an Arabic plate", edit(t, edit(t, edit(t, discTNT3, "payload.equipmentEventTypeCode", "GTIN"), "payload.transportCall.modeOfTransport", "TRUCK"), "payload.transportCall.licencePlate", "12345 أ 6"), []es.Event{gate.ContainerGatedIn{Container: idOf("MSKU9045510"), Truck: dcsa.PlaceholderTruck, Lane: dcsa.PlaceholderLane}}, `the licence plate "12345أ6" is not an id`},
 		{"TNT 3 load", edit(t, discTNT3, "payload.equipmentEventTypeCode", "LOAD"), []es.Event{loaded("MSKU9045510", "9632181-611W")}, noteQuay},
+		{"fields not read may have any type", edit(t, edit(t, edit(t, discTNT2, "ISOEquipmentCode", 45), "seals", "none"), "transportCall.transportCallSequenceNumber", "4"), []es.Event{discharged("MSKU9045510", "9632181-611W")}, noteQuay},
 	}
 	tangerMed := dcsa.Mapper{Locations: []string{"maptm"}}
 	for _, tt := range tests {
@@ -496,6 +511,29 @@ func TestMapBatch(t *testing.T) {
 }
 
 // helpers
+
+var (
+	schemas = sync.OnceValues(jsonschema.Compile)
+	layout  = sync.OnceValues(tangermed.Layout)
+)
+
+func tangerMedLayout(t *testing.T) *yard.Layout {
+	t.Helper()
+	l, err := layout()
+	if err != nil {
+		t.Fatalf("Tanger Med layout: %v", err)
+	}
+	return l
+}
+
+func compiledSchemas(t *testing.T) *jsonschema.Schemas {
+	t.Helper()
+	s, err := schemas()
+	if err != nil {
+		t.Fatalf("compile the contract's JSON Schemas: %v", err)
+	}
+	return s
+}
 
 func idOf(s string) iso6346.ContainerID { return iso6346.ContainerID(s) }
 

@@ -29,8 +29,8 @@
 //	EQUIPMENT DISC, by VESSEL       quay.ContainerDischarged    container = equipmentReference      crane "DCSA", cell "9999999"
 //	EQUIPMENT LOAD, by VESSEL       quay.ContainerLoaded          (or the references entry EQ),     crane "DCSA", cell "9999999"
 //	                                                            visit = "<IMO>-<voyage>"
-//	EQUIPMENT GTIN, not by RAIL     gate.ContainerGatedIn       container; truck = licencePlate     lane "DCSA"; truck "DCSA" when
-//	EQUIPMENT GTOT, not by RAIL     gate.ContainerGatedOut        of a TRUCK call (TNT 3 only)        there is no licence plate
+//	EQUIPMENT GTIN, by road         gate.ContainerGatedIn       container; truck = licencePlate     lane "DCSA"; truck "DCSA" when
+//	EQUIPMENT GTOT, by road         gate.ContainerGatedOut        of a TRUCK call (TNT 3 only)        there is no ASCII licence plate
 //	TRANSPORT ARRI, VESSEL call     quay.VesselArrived          visit; vessel = vesselName (name);  vessel "IMO <n>" when unnamed
 //	                                                            imo = vesselIMONumber
 //	TRANSPORT DEPA, VESSEL call     quay.VesselDeparted         visit                               none
@@ -47,20 +47,21 @@
 //	  facilityTypeCode other than POTE            a depot, ramp or inland terminal is not the port terminal
 //	  outside Mapper.Locations (when set)         another port's fact; a carrier feed covers the whole journey
 //
-// Not read: ISOEquipmentCode, emptyIndicatorCode, isTransshipmentMove, document references, references
-// other than EQ, seals, delay reasons, eventCreatedDateTime (checked, but the twin stamps its own
-// recordedtime). quay.VesselBerthed is never produced: it needs a berth of the layout and the quay span
+// Not read, and so never a reason to refuse an event: ISOEquipmentCode, emptyIndicatorCode,
+// isTransshipmentMove, document references, references other than EQ, seals, delay reasons, publisher.
+// eventCreatedDateTime is checked but not carried: the twin stamps its own recordedtime. quay.VesselBerthed is never produced: it needs a berth of the layout and the quay span
 // in metres, and TNT carries neither (nor does ARRI say whether the vessel reached the pilot station or
 // the berth; VesselArrived is the weaker claim). yard.ContainerAnnounced is never produced either: it
 // needs a gross weight, which TNT does not carry, and a category (import, export, transhipment) that
-// TNT 2.2 does not give; an invented weight would corrupt the yard's figures, and DCSA's
-// ISOEquipmentCode is often the pre-1995 form ("22GP", "4310") that ISO 6346 size-type checks refuse.
+// TNT 2.2 does not give; an invented weight would corrupt the yard's figures. (DCSA's
+// ISOEquipmentCode is moreover often a type group code, "22GP", or the 1984 form, "4310", which the
+// contract's size-type check refuses: it wants the detailed code, "22G1".)
 //
 // # Placeholders
 //
 // The canonical quay moves require the quay crane and the stowage cell, and the gate passes the truck
 // and the gate lane; DCSA carries none of them (a TNT 3 truck call carries the licence plate, which is
-// used). A discharge, load or gate pass is the fact DCSA is most useful for (it moves the box on the
+// used when it is printable ASCII, as the contract's JSON Schema wants ids to be). A discharge, load or gate pass is the fact DCSA is most useful for (it moves the box on the
 // yard map), so rather than dropping it the mapping fills those fields with placeholders that no
 // terminal uses as an id, exported as PlaceholderCrane ("DCSA"), PlaceholderCell ("9999999": bay
 // 999, row 99, tier 99, which no vessel has), PlaceholderTruck and PlaceholderLane ("DCSA"), and says
@@ -85,7 +86,7 @@
 // refused. The envelope time is eventDateTime in UTC; a time without a UTC offset is refused.
 //
 // An event is refused with an error (*es.FieldErrors naming the DCSA field, "equipmentReference: …")
-// when it is malformed: broken JSON, a field of the wrong JSON type, a missing or unknown eventType,
+// when it is malformed: broken JSON, a field it reads of the wrong JSON type, a missing or unknown eventType,
 // eventClassifierCode or event type code, a missing or unreadable eventDateTime, or, for an event that
 // maps, a missing or malformed container number, vessel IMO number or voyage number. A wrong container
 // check digit is not an error (the twin records the box and raises an anomaly). An event that is

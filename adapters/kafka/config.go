@@ -3,8 +3,6 @@ package kafka
 import (
 	"errors"
 	"fmt"
-	"os"
-	"strconv"
 	"strings"
 	"time"
 
@@ -237,70 +235,9 @@ func validateBrokers(brokers []string) error {
 	return nil
 }
 
-// Environment variables read by PublisherConfigFromEnv and SubscriberConfigFromEnv.
-const (
-	EnvBrokers        = "YARDTWIN_KAFKA_BROKERS"         // comma-separated host:port list; required
-	EnvConsumerGroup  = "YARDTWIN_KAFKA_GROUP"           // default DefaultConsumerGroup; "-" means no group
-	EnvCommitInterval = "YARDTWIN_KAFKA_COMMIT_INTERVAL" // Go duration, default 1s
-	EnvBatchTimeout   = "YARDTWIN_KAFKA_BATCH_TIMEOUT"   // Go duration, default 5ms
-	EnvStartOffset    = "YARDTWIN_KAFKA_START_OFFSET"    // "first" (default) or "last"
-	EnvCreateTopics   = "YARDTWIN_KAFKA_CREATE_TOPICS"   // bool: create missing topics on subscribe and publish
-)
-
-// DefaultConsumerGroup is the group the twin's ingest joins when EnvConsumerGroup is unset.
-// Changing it makes every deployment re-read its topics from StartOffset.
-const DefaultConsumerGroup = "yardtwin-ingest"
-
-// PublisherConfigFromEnv reads a PublisherConfig from the process environment.
-func PublisherConfigFromEnv() (PublisherConfig, error) { return publisherConfigFromEnv(os.Getenv) }
-
-// SubscriberConfigFromEnv reads a SubscriberConfig from the process environment.
-func SubscriberConfigFromEnv() (SubscriberConfig, error) { return subscriberConfigFromEnv(os.Getenv) }
-
-func publisherConfigFromEnv(getenv func(string) string) (PublisherConfig, error) {
-	var (
-		c   = PublisherConfig{Brokers: splitBrokers(getenv(EnvBrokers))}
-		err error
-	)
-	if c.BatchTimeout, err = envDuration(getenv, EnvBatchTimeout); err != nil {
-		return c, err
-	}
-	if c.AutoCreateTopics, err = envBool(getenv, EnvCreateTopics); err != nil {
-		return c, err
-	}
-	return c, c.Validate()
-}
-
-func subscriberConfigFromEnv(getenv func(string) string) (SubscriberConfig, error) {
-	var (
-		c   = SubscriberConfig{Brokers: splitBrokers(getenv(EnvBrokers)), ConsumerGroup: DefaultConsumerGroup}
-		err error
-	)
-	switch g := getenv(EnvConsumerGroup); g {
-	case "":
-	case "-":
-		c.ConsumerGroup = ""
-	default:
-		c.ConsumerGroup = g
-	}
-	if c.CommitInterval, err = envDuration(getenv, EnvCommitInterval); err != nil {
-		return c, err
-	}
-	switch s := getenv(EnvStartOffset); s {
-	case "", "first":
-		c.StartOffset = kafkago.FirstOffset
-	case "last":
-		c.StartOffset = kafkago.LastOffset
-	default:
-		return c, fmt.Errorf("kafka: %s: %q is not first or last", EnvStartOffset, s)
-	}
-	if c.InitializeTopics, err = envBool(getenv, EnvCreateTopics); err != nil {
-		return c, err
-	}
-	return c, c.Validate()
-}
-
-func splitBrokers(s string) []string {
+// SplitBrokers reads a comma-separated list of host:port bootstrap addresses, as flags and
+// environment variables give them.
+func SplitBrokers(s string) []string {
 	var out []string
 	for _, b := range strings.Split(s, ",") {
 		if b = strings.TrimSpace(b); b != "" {
@@ -308,28 +245,4 @@ func splitBrokers(s string) []string {
 		}
 	}
 	return out
-}
-
-func envDuration(getenv func(string) string, key string) (time.Duration, error) {
-	s := getenv(key)
-	if s == "" {
-		return 0, nil
-	}
-	d, err := time.ParseDuration(s)
-	if err != nil {
-		return 0, fmt.Errorf("kafka: %s: %w", key, err)
-	}
-	return d, nil
-}
-
-func envBool(getenv func(string) string, key string) (bool, error) {
-	s := getenv(key)
-	if s == "" {
-		return false, nil
-	}
-	b, err := strconv.ParseBool(s)
-	if err != nil {
-		return false, fmt.Errorf("kafka: %s: %w", key, err)
-	}
-	return b, nil
 }

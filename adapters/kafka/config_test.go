@@ -62,62 +62,6 @@ func TestSubscriberConfigValidate(t *testing.T) {
 		})
 	}
 }
-
-func TestConfigFromEnv(t *testing.T) {
-	env := map[string]string{
-		EnvBrokers:        " k1:9092, k2:9092 ,",
-		EnvConsumerGroup:  "ingest-b",
-		EnvCommitInterval: "250ms",
-		EnvBatchTimeout:   "2ms",
-		EnvStartOffset:    "last",
-		EnvCreateTopics:   "true",
-	}
-	getenv := func(k string) string { return env[k] }
-	pc, err := publisherConfigFromEnv(getenv)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if strings.Join(pc.Brokers, ",") != "k1:9092,k2:9092" || pc.BatchTimeout != 2*time.Millisecond || !pc.AutoCreateTopics {
-		t.Errorf("publisher config = %+v", pc)
-	}
-	sc, err := subscriberConfigFromEnv(getenv)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if sc.ConsumerGroup != "ingest-b" || sc.CommitInterval != 250*time.Millisecond ||
-		sc.StartOffset != kafkago.LastOffset || !sc.InitializeTopics {
-		t.Errorf("subscriber config = %+v", sc)
-	}
-
-	env[EnvConsumerGroup] = "-"
-	if sc, _ = subscriberConfigFromEnv(getenv); sc.ConsumerGroup != "" {
-		t.Errorf("group %q, want none for -", sc.ConsumerGroup)
-	}
-	delete(env, EnvConsumerGroup)
-	if sc, _ = subscriberConfigFromEnv(getenv); sc.ConsumerGroup != DefaultConsumerGroup {
-		t.Errorf("group %q, want %q", sc.ConsumerGroup, DefaultConsumerGroup)
-	}
-}
-
-func TestConfigFromEnvErrors(t *testing.T) {
-	tests := []struct {
-		name    string
-		give    map[string]string
-		wantErr string
-	}{
-		{name: "no brokers", give: map[string]string{}, wantErr: "kafka: brokers: at least one broker is required"},
-		{name: "bad duration", give: map[string]string{EnvBrokers: "k:1", EnvCommitInterval: "soon"}, wantErr: "kafka: " + EnvCommitInterval + ":"},
-		{name: "bad offset", give: map[string]string{EnvBrokers: "k:1", EnvStartOffset: "middle"}, wantErr: "kafka: " + EnvStartOffset + ":"},
-		{name: "bad bool", give: map[string]string{EnvBrokers: "k:1", EnvCreateTopics: "maybe"}, wantErr: "kafka: " + EnvCreateTopics + ":"},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			_, err := subscriberConfigFromEnv(func(k string) string { return tt.give[k] })
-			checkErr(t, err, tt.wantErr)
-		})
-	}
-}
-
 func checkErr(t *testing.T, err error, want string) {
 	t.Helper()
 	switch {

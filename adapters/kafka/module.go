@@ -6,12 +6,11 @@ import (
 	"go.uber.org/fx"
 )
 
-// Module provides a message.Publisher and a message.Subscriber on Kafka, configured from the
-// environment (PublisherConfigFromEnv, SubscriberConfigFromEnv). It uses a
-// watermill.LoggerAdapter from the graph if there is one. Both are closed when the app stops;
-// the Subscriber's Close commits acked offsets and leaves the group.
+// Module provides a message.Publisher and a message.Subscriber on Kafka from a PublisherConfig and
+// a SubscriberConfig supplied by the application (cmd reads them from flags and the environment).
+// It uses a watermill.LoggerAdapter from the graph if there is one. Both are closed when the app
+// stops; the Subscriber's Close commits acked offsets and leaves the group.
 var Module = fx.Module("kafka",
-	fx.Provide(fx.Private, PublisherConfigFromEnv, SubscriberConfigFromEnv),
 	fx.Provide(providePublisher, provideSubscriber),
 )
 

@@ -2,7 +2,6 @@ package kafka
 
 import (
 	"context"
-	"strings"
 	"testing"
 	"time"
 
@@ -13,7 +12,7 @@ import (
 )
 
 func TestModuleValidates(t *testing.T) {
-	if err := fx.ValidateApp(Module, fx.Invoke(func(message.Publisher, message.Subscriber) {})); err != nil {
+	if err := fx.ValidateApp(Module, fx.Supply(PublisherConfig{}, SubscriberConfig{}), fx.Invoke(func(message.Publisher, message.Subscriber) {})); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -21,14 +20,12 @@ func TestModuleValidates(t *testing.T) {
 // TestModule starts the module against kfake, passes one message through and stops it.
 func TestModule(t *testing.T) {
 	brokers := startCluster(t, 1)
-	t.Setenv(EnvBrokers, strings.Join(brokers, ","))
-	t.Setenv(EnvConsumerGroup, "module-test")
-	t.Setenv(EnvCreateTopics, "true")
 	var (
 		pub message.Publisher
 		sub message.Subscriber
 	)
-	app := fxtest.New(t, Module, fx.Supply(fx.Annotate(watermill.NopLogger{}, fx.As(new(watermill.LoggerAdapter)))), fx.Populate(&pub, &sub))
+	configs := fx.Supply(testPublisherConfig(brokers), testSubscriberConfig(brokers, "module-test"))
+	app := fxtest.New(t, Module, configs, fx.Supply(fx.Annotate(watermill.NopLogger{}, fx.As(new(watermill.LoggerAdapter)))), fx.Populate(&pub, &sub))
 	app.RequireStart()
 	defer app.RequireStop()
 

@@ -154,7 +154,7 @@ Publishing a file again is safe: the twin recognises events it has stored by the
 		},
 	}
 	fs := cmd.Flags()
-	envString(fs, &f.Brokers, "kafka-brokers", kafka.EnvBrokers, "", "publish to these Kafka brokers, host:port[,host:port]")
+	envString(fs, &f.Brokers, "kafka-brokers", "YARDTWIN_KAFKA_BROKERS", "", "publish to these Kafka brokers, host:port[,host:port]")
 	envString(fs, &f.Topic, "kafka-topic", "YARDTWIN_KAFKA_TOPIC", defaultEventsTopic, "Kafka topic to publish to")
 	envString(fs, &f.URL, "http", "YARDTWIN_HTTP_URL", "", "publish to the twin at this base URL, e.g. http://localhost:8080")
 	envString(fs, &f.Layout, "layout", "YARDTWIN_LAYOUT", "", "terminal layout GeoJSON file the events are checked against (default: the embedded Tanger Med-like terminal)")
@@ -288,7 +288,7 @@ type publishResult struct {
 // the i-th event ("" for an invalid one: it is keyed by its message UUID).
 func publishKafka(ctx context.Context, f publishFlags, src io.Reader, label string, keys []string, bar *progressbar.ProgressBar) (publishResult, error) {
 	var res publishResult
-	pub, err := kafka.NewPublisher(kafka.PublisherConfig{Brokers: splitHostPorts(f.Brokers)}, nil)
+	pub, err := kafka.NewPublisher(kafka.PublisherConfig{Brokers: kafka.SplitBrokers(f.Brokers)}, nil)
 	if err != nil {
 		return res, err
 	}
@@ -689,15 +689,4 @@ func openEventsTwice(name string, stdin io.Reader) (file *os.File, label string,
 		return nil, "", nil, fmt.Errorf("keep stdin: %w", err)
 	}
 	return tmp, "stdin", done, nil
-}
-
-// splitHostPorts splits a comma-separated list of host:port, dropping empty entries.
-func splitHostPorts(s string) []string {
-	var out []string
-	for _, hp := range strings.Split(s, ",") {
-		if hp = strings.TrimSpace(hp); hp != "" {
-			out = append(out, hp)
-		}
-	}
-	return out
 }

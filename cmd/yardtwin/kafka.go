@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/ThreeDotsLabs/watermill"
@@ -29,22 +28,12 @@ func kafkaModule(f serveFlags) fx.Option {
 	return fx.Provide(ingest.AsSource(newKafkaSource))
 }
 
-func (f serveFlags) brokers() []string {
-	var out []string
-	for _, b := range strings.Split(f.KafkaBrokers, ",") {
-		if b = strings.TrimSpace(b); b != "" {
-			out = append(out, b)
-		}
-	}
-	return out
-}
-
 func newKafkaSource(lc fx.Lifecycle, f serveFlags, logger watermill.LoggerAdapter) (ingest.Source, error) {
 	if f.KafkaTopic == "" {
 		return ingest.Source{}, fmt.Errorf("--kafka-topic: a topic is required with --kafka-brokers")
 	}
 	sub, err := kafka.NewSubscriber(kafka.SubscriberConfig{
-		Brokers:          f.brokers(),
+		Brokers:          kafka.SplitBrokers(f.KafkaBrokers),
 		ConsumerGroup:    f.KafkaGroup,
 		InitializeTopics: true,
 		BatchRecords:     kafkaBatchRecords,
@@ -53,7 +42,7 @@ func newKafkaSource(lc fx.Lifecycle, f serveFlags, logger watermill.LoggerAdapte
 	if err != nil {
 		return ingest.Source{}, fmt.Errorf("--kafka-brokers: %w", err)
 	}
-	pub, err := kafka.NewPublisher(kafka.PublisherConfig{Brokers: f.brokers(), AutoCreateTopics: true}, logger)
+	pub, err := kafka.NewPublisher(kafka.PublisherConfig{Brokers: kafka.SplitBrokers(f.KafkaBrokers), AutoCreateTopics: true}, logger)
 	if err != nil {
 		_ = sub.Close()
 		return ingest.Source{}, fmt.Errorf("--kafka-brokers: %w", err)
