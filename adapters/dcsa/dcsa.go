@@ -17,15 +17,6 @@ import (
 	"github.com/yardtwin/yardtwin/domain/quay"
 )
 
-// Placeholders stand for fields the canonical contract requires and DCSA Track & Trace does not carry.
-// A mapping that uses one says so in Mapped.Unmapped. See the package documentation for why.
-const (
-	PlaceholderCrane = "DCSA"    // quay crane of a DISC or LOAD
-	PlaceholderCell  = "9999999" // stowage cell of a DISC or LOAD: bay 999, row 99, tier 99, on no vessel
-	PlaceholderTruck = "DCSA"    // road truck of a GTIN or GTOT without a licence plate
-	PlaceholderLane  = "DCSA"    // gate lane of a GTIN or GTOT
-)
-
 // Mapped is what became of one DCSA event.
 type Mapped struct {
 	// Events are the canonical envelopes, ready for the ingest: specversion 1.0, id from EnvelopeID,
@@ -33,7 +24,7 @@ type Mapped struct {
 	// schema version of the type and the data of the canonical event.
 	Events []es.Envelope
 	// Unmapped is non-empty when the event, or part of it, has no canonical meaning, and says why:
-	// "PLN events are plans, not facts", or for a partial mapping which placeholders were used.
+	// "PLN events are plans, not facts", or what a partial mapping left out.
 	Unmapped string
 }
 
@@ -148,9 +139,6 @@ var (
 
 // Notes on partial mappings.
 const (
-	noteQuay      = `partial: DCSA carries no quay crane or stowage cell; crane "` + PlaceholderCrane + `" and cell "` + PlaceholderCell + `" are placeholders`
-	noteGate      = `partial: DCSA carries no truck or gate lane; truck "` + PlaceholderTruck + `" and lane "` + PlaceholderLane + `" are placeholders`
-	noteGateLane  = `partial: DCSA carries no gate lane; lane "` + PlaceholderLane + `" is a placeholder`
 	noteNoVessel  = "partial: the vessel has no name in the event; it is named after its IMO number"
 	maxVoyageLen  = 64 - 8 // a visit id is "<7-digit IMO>-<voyage>" and ids have at most 64 characters
 	maxTruckIDLen = 64
@@ -286,32 +274,32 @@ func (m Mapper) equipmentEvent(e event, code string) (Mapped, error) {
 		if err := c.Err(); err != nil {
 			return Mapped{}, err
 		}
-		mv := quay.Move{Container: box, Visit: visit, Crane: PlaceholderCrane, Cell: PlaceholderCell}
+		mv := quay.Move{Container: box, Visit: visit} // DCSA names no quay crane or cell
 		if code == "DISC" {
-			return e.mapped(noteQuay, quay.ContainerDischarged(mv))
+			return e.mapped("", quay.ContainerDischarged(mv))
 		}
-		return e.mapped(noteQuay, quay.ContainerLoaded(mv))
+		return e.mapped("", quay.ContainerLoaded(mv))
 	default: // GTIN, GTOT
 		if mode == "RAIL" || mode == "BARGE" {
 			return unmapped(fmt.Sprintf("%s by %s: gate events are road-truck passes only", code, mode)), nil
 		}
 		box := e.container(&c)
-		truck, note := PlaceholderTruck, noteGate
+		var truck, note string // DCSA names no gate lane, and a truck only in TNT 3
 		if e.call != nil && mode == "TRUCK" {
 			// Moroccan plates carry an Arabic letter; the contract's ids are ASCII (its JSON Schema
 			// says so), so such a plate is not used rather than refused.
 			switch plate := strings.Join(strings.Fields(e.call.truck.value), ""); {
 			case plate == "":
 			case len(plate) > maxTruckIDLen || !printableASCII(plate):
-				note = fmt.Sprintf("%s (the licence plate %q is not an id of at most %d printable ASCII characters)", noteGate, plate, maxTruckIDLen)
+				note = fmt.Sprintf("partial: the licence plate %q is not an id of at most %d printable ASCII characters, so the truck is left out", plate, maxTruckIDLen)
 			default:
-				truck, note = plate, noteGateLane
+				truck = plate
 			}
 		}
 		if err := c.Err(); err != nil {
 			return Mapped{}, err
 		}
-		pass := gate.BoxPass{Container: box, Truck: truck, Lane: PlaceholderLane}
+		pass := gate.BoxPass{Container: box, Truck: truck}
 		if code == "GTIN" {
 			return e.mapped(note, gate.ContainerGatedIn(pass))
 		}

@@ -25,12 +25,12 @@
 // Only ACT (actual) events become facts. Every event either maps, or maps partly, or is kept out with
 // the reason in Mapped.Unmapped; none is dropped silently.
 //
-//	DCSA event (ACT)                canonical event             data from DCSA                      placeholders (see below)
-//	EQUIPMENT DISC, by VESSEL       quay.ContainerDischarged    container = equipmentReference      crane "DCSA", cell "9999999"
-//	EQUIPMENT LOAD, by VESSEL       quay.ContainerLoaded          (or the references entry EQ),     crane "DCSA", cell "9999999"
+//	DCSA event (ACT)                canonical event             data from DCSA                      left out (DCSA has none)
+//	EQUIPMENT DISC, by VESSEL       quay.ContainerDischarged    container = equipmentReference      crane, cell, truck
+//	EQUIPMENT LOAD, by VESSEL       quay.ContainerLoaded          (or the references entry EQ),     crane, cell, truck
 //	                                                            visit = "<IMO>-<voyage>"
-//	EQUIPMENT GTIN, by road         gate.ContainerGatedIn       container; truck = licencePlate     lane "DCSA"; truck "DCSA" when
-//	EQUIPMENT GTOT, by road         gate.ContainerGatedOut        of a TRUCK call (TNT 3 only)        there is no ASCII licence plate
+//	EQUIPMENT GTIN, by road         gate.ContainerGatedIn       container; truck = licencePlate     lane; truck without an ASCII
+//	EQUIPMENT GTOT, by road         gate.ContainerGatedOut        of a TRUCK call (TNT 3 only)        licence plate
 //	TRANSPORT ARRI, VESSEL call     quay.VesselArrived          visit; vessel = vesselName (name);  vessel "IMO <n>" when unnamed
 //	                                                            imo = vesselIMONumber
 //	TRANSPORT DEPA, VESSEL call     quay.VesselDeparted         visit                               none
@@ -57,18 +57,13 @@
 // ISOEquipmentCode is moreover often a type group code, "22GP", or the 1984 form, "4310", which the
 // contract's size-type check refuses: it wants the detailed code, "22G1".)
 //
-// # Placeholders
+// # Fields DCSA does not carry
 //
-// The canonical quay moves require the quay crane and the stowage cell, and the gate passes the truck
-// and the gate lane; DCSA carries none of them (a TNT 3 truck call carries the licence plate, which is
-// used when it is printable ASCII, as the contract's JSON Schema wants ids to be). A discharge, load or gate pass is the fact DCSA is most useful for (it moves the box on the
-// yard map), so rather than dropping it the mapping fills those fields with placeholders that no
-// terminal uses as an id, exported as PlaceholderCrane ("DCSA"), PlaceholderCell ("9999999": bay
-// 999, row 99, tier 99, which no vessel has), PlaceholderTruck and PlaceholderLane ("DCSA"), and says
-// so in Mapped.Unmapped ("partial: …"). Projections that count crane moves or show trucks must skip
-// them. The better fix is in the contract: making crane and cell (quay moves) and truck and lane
-// (gate passes) optional is a compatible change for the readers of today, which do not depend on them
-// except for showing the truck; this package would then leave them empty.
+// The canonical quay moves name the quay crane and the stowage cell, and the gate passes the truck
+// and the gate lane, when known; all four are optional in the contract because a carrier's feed
+// carries none of them (a TNT 3 truck call carries the licence plate, which is used as the truck when
+// it is printable ASCII, as the contract's ids must be). So a discharge, load or gate pass from DCSA
+// maps whole, and moves the box on the yard map, with those fields left out.
 //
 // # Visits
 //

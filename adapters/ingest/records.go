@@ -23,6 +23,9 @@ type Source struct {
 	// Topic is consumed from Subscriber; it also names the origin of dead letters.
 	Topic      string
 	Subscriber message.Subscriber
+	// Consumers is how many subscriptions read Topic side by side (each a consumer-group member
+	// with its own partitions, so each partition stays in order); 0 means 1.
+	Consumers int
 	// DeadLetters, when set, receives every refused record on DeadLetterTopic, with its original
 	// bytes and headers and the reasons in headers, after the record is kept in the store.
 	DeadLetters     message.Publisher

@@ -41,7 +41,10 @@ func NewRouter(cfg Config, h *Handler, sub message.Subscriber, logger watermill.
 		router.AddConsumerHandler("ingest "+topic, topic, sub, h.Handle)
 	}
 	for _, src := range sources {
-		router.AddConsumerHandler("ingest "+src.Topic, src.Topic, src.Subscriber, h.HandlerFor(src))
+		for i := range max(src.Consumers, 1) {
+			name := fmt.Sprintf("ingest %s #%d", src.Topic, i+1)
+			router.AddConsumerHandler(name, src.Topic, src.Subscriber, h.HandlerFor(src))
+		}
 	}
 	return router, nil
 }

@@ -15,6 +15,10 @@ import (
 // kafkaBatchRecords is how many records of one partition the ingest stores with one write.
 const kafkaBatchRecords = 1000
 
+// kafkaConsumers is how many group members one serve runs, so that checking one batch overlaps
+// with storing another.
+const kafkaConsumers = 2
+
 // kafkaSessionTimeout is how long the group waits for a silent member (a crashed serve) before
 // giving its partitions to the others: Kafka's classic default.
 const kafkaSessionTimeout = 10 * time.Second
@@ -49,5 +53,8 @@ func newKafkaSource(lc fx.Lifecycle, f serveFlags, logger watermill.LoggerAdapte
 	}
 	// The router closes the subscriber; the dead-letter publisher closes after it.
 	lc.Append(fx.StopHook(func(context.Context) error { return pub.Close() }))
-	return ingest.Source{Topic: f.KafkaTopic, Subscriber: sub, DeadLetters: pub, DeadLetterTopic: f.KafkaTopic + ".dlq"}, nil
+	return ingest.Source{
+		Topic: f.KafkaTopic, Subscriber: sub, Consumers: kafkaConsumers,
+		DeadLetters: pub, DeadLetterTopic: f.KafkaTopic + ".dlq",
+	}, nil
 }

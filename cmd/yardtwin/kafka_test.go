@@ -213,13 +213,13 @@ func TestKafkaKill9LosesNothing(t *testing.T) {
 func waitStored(t *testing.T, base string, n uint64) {
 	t.Helper()
 	deadline := time.Now().Add(90 * time.Second)
+	var h struct{ Stored, Projected uint64 }
 	for time.Now().Before(deadline) {
-		var h struct{ Stored, Projected uint64 }
 		getJSON(t, base+"healthz", &h)
 		if h.Stored >= n && h.Projected == h.Stored {
 			return
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
-	t.Fatalf("fewer than %d events stored within 90 s", n)
+	t.Fatalf("%d of %d events stored (%d projected) after 90 s", h.Stored, n, h.Projected)
 }

@@ -59,15 +59,21 @@ func (e TruckLeft) Validate() error { return TruckPass(e).validate() }
 // BoxPass is a box crossing the gate on a road truck.
 type BoxPass struct {
 	Container iso6346.ContainerID `json:"container"`
-	Truck     string              `json:"truck"`
-	Lane      string              `json:"lane"`
+	// Truck and Lane are the road truck and the gate lane, when known (a carrier's Track & Trace
+	// feed may carry neither).
+	Truck string `json:"truck,omitempty"`
+	Lane  string `json:"lane,omitempty"`
 }
 
 func (p BoxPass) validate() error {
 	var c es.Check
 	c.Wrap("container", p.Container.Check())
-	c.ID("truck", p.Truck)
-	c.ID("lane", p.Lane)
+	if p.Truck != "" {
+		c.ID("truck", p.Truck)
+	}
+	if p.Lane != "" {
+		c.ID("lane", p.Lane)
+	}
 	return c.Err()
 }
 

@@ -148,9 +148,11 @@ func (e VesselDeparted) Validate() error {
 type Move struct {
 	Container iso6346.ContainerID `json:"container"`
 	Visit     string              `json:"visit"`
-	Crane     string              `json:"crane"` // quay crane id
-	// Cell is the slot on board, bay-row-tier as 6 digits (BBRRTT) or 7 digits (BBBRRTT).
-	Cell string `json:"cell"`
+	// Crane is the quay crane that made the move, when known (a carrier's Track & Trace feed does
+	// not say).
+	Crane string `json:"crane,omitempty"`
+	// Cell is the slot on board, bay-row-tier as 6 digits (BBRRTT) or 7 digits (BBBRRTT), when known.
+	Cell string `json:"cell,omitempty"`
 	// Truck is the internal truck under the crane that brought or took the box, when known.
 	Truck string `json:"truck,omitempty"`
 }
@@ -159,8 +161,10 @@ func (m Move) validate() error {
 	var c es.Check
 	c.Wrap("container", m.Container.Check())
 	c.ID("visit", m.Visit)
-	c.ID("crane", m.Crane)
-	if c.Require("cell", m.Cell) {
+	if m.Crane != "" {
+		c.ID("crane", m.Crane)
+	}
+	if m.Cell != "" {
 		if _, err := ParseCell(m.Cell); err != nil {
 			c.Add("cell", err.Error())
 		}
