@@ -26,6 +26,8 @@ type Mapped struct {
 	// Unmapped is non-empty when the event, or part of it, has no canonical meaning, and says why:
 	// "PLN events are plans, not facts", or what a partial mapping left out.
 	Unmapped string
+	// EventID is the DCSA eventID, for reports and for keeping an unmapped event once.
+	EventID string
 }
 
 // Mapper maps DCSA events for one terminal. The zero value maps events wherever they happened.
@@ -49,7 +51,9 @@ func (m Mapper) Map(raw []byte) (Mapped, error) {
 	if err != nil {
 		return Mapped{}, err
 	}
-	return m.mapEvent(e)
+	out, err := m.mapEvent(e)
+	out.EventID = strings.TrimSpace(e.id.value)
+	return out, err
 }
 
 // MapBatch maps a JSON array of DCSA events, one event, or NDJSON. The Mapped are in the order of the

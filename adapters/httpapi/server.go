@@ -20,10 +20,14 @@ import (
 	"github.com/yardtwin/yardtwin/projections/yardmap"
 )
 
-// Submitter takes a batch of raw events and answers once they are stored or refused.
+// Submitter takes a batch of raw events, written in dialect ("" for the contract), and answers once
+// they are stored or refused.
 type Submitter interface {
-	Submit(ctx context.Context, key string, events []json.RawMessage) (ingest.Receipt, error)
+	Submit(ctx context.Context, dialect string, events []json.RawMessage) (ingest.Receipt, error)
 }
+
+// DialectDCSA is the dialect of DCSA Track & Trace events, on HTTP and as a Kafka header value.
+const DialectDCSA = "dcsa-tnt-v3"
 
 // YardView is the read model the API answers from.
 type YardView interface {
@@ -88,7 +92,8 @@ func New(cfg Config, d Deps) *Server {
 
 func (s *Server) routes() {
 	s.mux.HandleFunc("GET /healthz", s.health)
-	s.mux.HandleFunc("POST /api/v1/events", s.postEvents)
+	s.mux.HandleFunc("POST /api/v1/events", s.postEvents(""))
+	s.mux.HandleFunc("POST /api/v1/dcsa/tnt/v3/events", s.postEvents(DialectDCSA))
 	s.mux.HandleFunc("GET /api/v1/yard", s.getYard)
 	s.mux.HandleFunc("GET /api/v1/yard.geojson", s.getYardGeoJSON)
 	s.mux.HandleFunc("GET /api/v1/layout.geojson", s.getLayoutGeoJSON)
@@ -140,10 +145,16 @@ type submitAnswer struct {
 	Stored     int             `json:"stored"`
 	Duplicates int             `json:"duplicates"`
 	Invalid    int             `json:"invalid"`
+	NotMapped  int             `json:"not_mapped,omitempty"`
 	Results    []ingest.Result `json:"results"`
 }
 
-func (s *Server) postEvents(w http.ResponseWriter, r *http.Request) {
+// postEvents takes events written in dialect.
+func (s *Server) postEvents(dialect string) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) { s.submitEvents(w, r, dialect) }
+}
+
+func (s *Server) submitEvents(w http.ResponseWriter, r *http.Request, dialect string) {
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, s.cfg.MaxBody))
 	var tooBig *http.MaxBytesError
 	if errors.As(err, &tooBig) {
@@ -161,7 +172,7 @@ func (s *Server) postEvents(w http.ResponseWriter, r *http.Request) {
 	}
 	ctx, cancel := context.WithTimeout(r.Context(), s.cfg.SubmitTimeout)
 	defer cancel()
-	rc, err := s.Submit.Submit(ctx, "", events)
+	rc, err := s.Submit.Submit(ctx, dialect, events)
 	if err != nil {
 		writeError(w, http.StatusServiceUnavailable, "events not stored, send them again: %v", err)
 		return
@@ -180,6 +191,8 @@ func (s *Server) postEvents(w http.ResponseWriter, r *http.Request) {
 			ans.Duplicates++
 		case ingest.StatusInvalid:
 			ans.Invalid++
+		case ingest.StatusNotMapped:
+			ans.NotMapped++
 		}
 	}
 	if rc.Rejected {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"hash/fnv"
 	"strconv"
 	"sync/atomic"
 
@@ -45,15 +44,18 @@ func NewGateway(pub message.Publisher, replies *Replies, lanes int) *Gateway {
 	return &Gateway{pub: pub, replies: replies, topics: LaneTopics(lanes)}
 }
 
-// Submit sends events as one batch and waits until it is stored or refused. key, when not empty,
-// picks the lane, so that batches with the same key are handled in the order submitted; with an
-// empty key lanes are taken in turn.
-func (g *Gateway) Submit(ctx context.Context, key string, events []json.RawMessage) (Receipt, error) {
+// Submit sends events as one batch and waits until it is stored or refused. dialect names the
+// standard they are written in ("" for the contract, else one the handler Speaks). Lanes are taken
+// in turn: a sender that waits for each answer before the next batch keeps its order.
+func (g *Gateway) Submit(ctx context.Context, dialect string, events []json.RawMessage) (Receipt, error) {
 	msg := message.NewMessage(watermill.NewUUID(), contract.JoinBatch(events))
 	msg.Metadata.Set(AtomicMetadata, "true")
+	if dialect != "" {
+		msg.Metadata.Set(DialectMetadata, dialect)
+	}
 	receipt, done := g.replies.expect(msg.UUID)
 	defer done()
-	if err := g.pub.Publish(g.lane(key), msg); err != nil {
+	if err := g.pub.Publish(g.topics[g.next.Add(1)%uint64(len(g.topics))], msg); err != nil {
 		return Receipt{}, fmt.Errorf("publish batch of %d: %w", len(events), err)
 	}
 	select {
@@ -62,13 +64,4 @@ func (g *Gateway) Submit(ctx context.Context, key string, events []json.RawMessa
 	case <-ctx.Done():
 		return Receipt{}, fmt.Errorf("wait for batch of %d: %w", len(events), ctx.Err())
 	}
-}
-
-func (g *Gateway) lane(key string) string {
-	if key == "" {
-		return g.topics[g.next.Add(1)%uint64(len(g.topics))]
-	}
-	h := fnv.New32a()
-	h.Write([]byte(key))
-	return g.topics[h.Sum32()%uint32(len(g.topics))]
 }

@@ -2,16 +2,17 @@ package ingest
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"sync/atomic"
 	"time"
 
+	"github.com/ThreeDotsLabs/watermill"
 	"github.com/ThreeDotsLabs/watermill/message"
 
 	"github.com/yardtwin/yardtwin/domain/contract"
 	"github.com/yardtwin/yardtwin/domain/es"
+	"github.com/yardtwin/yardtwin/domain/intake"
 )
 
 // Clock gives the time events are received; the store sets the recorded time itself.
@@ -67,6 +68,7 @@ type Handler struct {
 	replies  *Replies
 	counters *Counters
 	now      Clock
+	dialects map[string]Dialect // by DialectMetadata value; set by Speak before the router runs
 }
 
 // NewHandler returns a handler writing to store.
@@ -75,13 +77,14 @@ func NewHandler(checker *contract.Checker, store es.Store, replies *Replies, cou
 }
 
 // Handle stores the events of a message from an in-process sender (the Gateway): all or nothing,
-// answered through Replies. It returns an error (so the message is redelivered) only when the store
-// failed and nobody waits for an answer.
+// answered through Replies. Messages without AtomicMetadata are taken record by record, as from
+// Kafka. It returns an error (so the message is redelivered) only when the store failed and nobody
+// waits for an answer.
 func (h *Handler) Handle(msg *message.Message) error {
 	if msg.Metadata.Get(AtomicMetadata) != "true" {
 		return h.handleRecords(msg, Source{Topic: "local"})
 	}
-	rc := h.ingest(msg.Context(), msg.Payload)
+	rc := h.ingest(msg)
 	if h.replies.deliver(msg.UUID, rc) {
 		return nil
 	}
@@ -91,33 +94,44 @@ func (h *Handler) Handle(msg *message.Message) error {
 	return nil
 }
 
-// Ingest checks and stores a batch without the bus; tests and tools use it directly.
+// Ingest checks and stores a batch of contract events without the bus, all or nothing; tests and
+// tools use it directly.
 func (h *Handler) Ingest(ctx context.Context, payload []byte) Receipt {
-	return h.ingest(ctx, payload)
+	msg := message.NewMessage(watermill.NewUUID(), payload)
+	msg.SetContext(ctx)
+	return h.ingest(msg)
 }
 
-func (h *Handler) ingest(ctx context.Context, payload []byte) Receipt {
-	raws, err := contract.SplitBatch(payload)
+// ingest stores an atomic batch: when any element is malformed nothing is stored and every element
+// is answered. A foreign event with no canonical meaning is not malformed: it is kept as a dead
+// letter and answered "not mapped".
+func (h *Handler) ingest(msg *message.Message) Receipt {
+	dialect := msg.Metadata.Get(DialectMetadata)
+	raws, err := contract.SplitBatch(msg.Payload)
 	if err != nil {
 		h.counters.settle(1, &h.counters.Rejected)
 		return Receipt{Rejected: true, Results: []Result{{Status: StatusInvalid, Errors: []FieldError{{Reason: err.Error()}}}}}
 	}
-
 	results := make([]Result, len(raws))
-	batch := make([]es.StreamEvents, 0, len(raws))
+	var batch []es.StreamEvents
+	var owner []int // owner[k] is the element batch[k] came from
 	rejected := false
 	for i, raw := range raws {
-		results[i].Index = i
-		env, err := h.check(raw)
-		results[i].ID, results[i].Type = env.ID, env.Type
-		if err != nil {
+		r := h.read(raw, dialect)
+		results[i] = Result{Index: i, ID: r.read.ID, Type: r.read.Type, Unmapped: r.unmapped}
+		switch {
+		case r.err != nil:
 			rejected = true
-			results[i].Status = StatusInvalid
-			results[i].Errors = fieldErrors(err)
-			continue
+			results[i].Status, results[i].Errors = StatusInvalid, fieldErrors(r.err)
+		case r.kept():
+			dl := h.deadLetter("http", msg, record{raw: raw}, r.read, []FieldError{{Reason: "not mapped: " + r.unmapped}})
+			batch, owner = append(batch, single(dl.env)), append(owner, i)
+		default:
+			results[i].Stream = r.events[0].Subject
+			for _, env := range r.events {
+				batch, owner = append(batch, single(env)), append(owner, i)
+			}
 		}
-		results[i].Stream = env.Subject
-		batch = append(batch, es.StreamEvents{Stream: env.Subject, Expected: es.AnyVersion, Events: []es.Envelope{env}})
 	}
 	if rejected {
 		for i := range results {
@@ -129,34 +143,42 @@ func (h *Handler) ingest(ctx context.Context, payload []byte) Receipt {
 		return Receipt{Results: results, Rejected: true}
 	}
 
-	appended, err := h.store.Append(ctx, batch...)
+	appended, err := h.store.Append(msg.Context(), batch...)
 	if err != nil {
 		h.counters.Failed.Add(1)
 		return Receipt{Err: fmt.Errorf("append %d events: %w", len(batch), err)}
 	}
-	for i, a := range appended {
-		results[i].Position = a.Position
-		if a.Duplicate {
-			results[i].Status = StatusDuplicate
+	for k, a := range appended {
+		res := &results[owner[k]]
+		kept := batch[k].Events[0].Type == intake.TypeMessageRefused
+		status := StatusStored
+		switch {
+		case a.Duplicate:
+			status = StatusDuplicate
 			h.counters.settle(1, &h.counters.Duplicates)
-		} else {
-			results[i].Status = StatusStored
+		case kept:
+			h.counters.settle(1, &h.counters.DeadLettered)
+		default:
 			h.counters.settle(1, &h.counters.Stored)
+		}
+		switch {
+		case kept:
+			res.Status, res.Position = StatusNotMapped, a.Position
+		case dialect == "":
+			res.Status, res.Position = status, a.Position
+		default: // one foreign event may stand for several canonical ones
+			res.Mapped = append(res.Mapped, MappedEvent{ID: a.ID, Type: batch[k].Events[0].Type, Status: status, Position: a.Position})
+			if res.Status != StatusStored {
+				res.Status = status // stored when any is newly stored
+			}
 		}
 	}
 	return Receipt{Results: results}
 }
 
-// check parses and checks one envelope; env carries whatever was readable even on error.
-func (h *Handler) check(raw json.RawMessage) (es.Envelope, error) {
-	env, err := contract.Parse(raw)
-	if err != nil {
-		return env, err
-	}
-	if _, err := h.checker.Check(&env); err != nil {
-		return env, err
-	}
-	return env, nil
+// single is one event to append to its own stream, whatever its version.
+func single(env es.Envelope) es.StreamEvents {
+	return es.StreamEvents{Stream: env.Subject, Expected: es.AnyVersion, Events: []es.Envelope{env}}
 }
 
 func fieldErrors(err error) []FieldError {

@@ -71,17 +71,26 @@ func (h *Handler) handleRecords(msg *message.Message, src Source) error {
 		origin = t
 	}
 	recs := splitRecords(msg)
+	dialect := msg.Metadata.Get(DialectMetadata)
 	batch := make([]es.StreamEvents, 0, len(recs))
 	var refused []deadLetter
 	for _, rec := range recs {
-		env, err := h.check(rec.raw)
-		if err == nil {
-			batch = append(batch, es.StreamEvents{Stream: env.Subject, Expected: es.AnyVersion, Events: []es.Envelope{env}})
+		r := h.read(rec.raw, dialect)
+		var reasons []FieldError
+		switch {
+		case r.err != nil:
+			reasons = fieldErrors(r.err)
+		case r.kept():
+			reasons = []FieldError{{Reason: "not mapped: " + r.unmapped}}
+		default:
+			for _, env := range r.events {
+				batch = append(batch, single(env))
+			}
 			continue
 		}
-		dl := h.deadLetter(origin, msg, rec, env, fieldErrors(err))
+		dl := h.deadLetter(origin, msg, rec, r.read, reasons)
 		refused = append(refused, dl)
-		batch = append(batch, es.StreamEvents{Stream: dl.env.Subject, Expected: es.AnyVersion, Events: []es.Envelope{dl.env}})
+		batch = append(batch, single(dl.env))
 	}
 	appended, err := h.store.Append(ctx, batch...)
 	if err != nil {
@@ -164,12 +173,16 @@ func (h *Handler) deadLetter(origin string, msg *message.Message, rec record, re
 		ev.PayloadBase64 = base64.StdEncoding.EncodeToString(rec.raw)
 	}
 	data, _ := json.Marshal(ev) // plain strings and maps: cannot fail
-	// The id is the record's place at its origin, so a redelivered record is kept once; without
-	// a place (the in-process bus), a fresh id.
-	id := "deadletter-" + origin + "-" + rec.position
-	if rec.position == "" {
-		id = "deadletter-" + origin + "-" + watermill.NewUUID()
+	// The id is the record's place at its origin, so a redelivered record is kept once; without a
+	// place, the id the message carried (a re-sent event is kept once too); failing both, a fresh id.
+	key := rec.position
+	if key == "" {
+		key = read.ID
 	}
+	if key == "" {
+		key = watermill.NewUUID()
+	}
+	id := "deadletter-" + origin + "-" + key
 	return deadLetter{
 		env: es.Envelope{
 			SpecVersion: es.SpecVersion, ID: strings.ReplaceAll(id, "/", "-"), Source: "urn:yardtwin:intake",

@@ -19,10 +19,22 @@ type Result struct {
 	Index    int          `json:"index"` // place in the batch, from 0
 	ID       string       `json:"id,omitempty"`
 	Type     string       `json:"type,omitempty"`
-	Status   string       `json:"status"` // "stored", "duplicate", "invalid" or "not stored" (another event was invalid)
+	Status   string       `json:"status"` // "stored", "duplicate", "invalid", "not stored" (another event was invalid) or "not mapped"
 	Position uint64       `json:"position,omitempty"`
 	Stream   string       `json:"stream,omitempty"`
 	Errors   []FieldError `json:"errors,omitempty"`
+	// Unmapped says why a foreign event, or part of it, has no canonical meaning.
+	Unmapped string `json:"unmapped,omitempty"`
+	// Mapped lists the canonical events a foreign event became.
+	Mapped []MappedEvent `json:"mapped,omitempty"`
+}
+
+// MappedEvent is one canonical event a foreign event became.
+type MappedEvent struct {
+	ID       string `json:"id"`
+	Type     string `json:"type"`
+	Status   string `json:"status"` // "stored" or "duplicate"
+	Position uint64 `json:"position"`
 }
 
 // FieldError names a field of the event at fault and why.
@@ -37,6 +49,7 @@ const (
 	StatusDuplicate = "duplicate"
 	StatusInvalid   = "invalid"
 	StatusNotStored = "not stored"
+	StatusNotMapped = "not mapped" // a foreign event with no canonical meaning, kept as a dead letter
 )
 
 // Replies connects senders waiting for a receipt with the handler that produces it.

@@ -108,6 +108,7 @@ func serveOptions(f serveFlags) fx.Option {
 			projections.AsProjection(func(m *deadletters.Model) *deadletters.Model { return m }),
 			newHTTPDeps,
 		),
+		fx.Invoke(speakDCSA),
 		bolt.Module,
 		ingest.Module,
 		projections.Module,
