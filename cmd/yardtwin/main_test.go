@@ -139,3 +139,27 @@ func TestHealthCommand(t *testing.T) {
 		t.Fatal("a 404 passed the health check")
 	}
 }
+
+func TestSchemaEndpoints(t *testing.T) {
+	base := startTwin(t, t.TempDir())
+	var idx struct {
+		Envelope string
+		Types    []struct{ Type, URL string }
+	}
+	getJSON(t, base+"api/v1/schema", &idx)
+	if len(idx.Types) < 16 {
+		t.Fatalf("schema index lists %d types", len(idx.Types))
+	}
+	for _, typ := range idx.Types {
+		var sch struct {
+			ID string `json:"$id"`
+		}
+		if s := getJSON(t, strings.TrimSuffix(base, "/")+typ.URL, &sch); s != http.StatusOK || !strings.HasSuffix(sch.ID, typ.Type+".v1.json") {
+			t.Errorf("%s: %d, $id %q", typ.URL, s, sch.ID)
+		}
+	}
+	var e struct{ Error string }
+	if s := getJSON(t, base+"api/v1/schema/nothing.json", &e); s != http.StatusNotFound || e.Error == "" {
+		t.Fatalf("unknown schema = %d %q", s, e.Error)
+	}
+}
