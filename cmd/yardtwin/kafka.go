@@ -15,10 +15,6 @@ import (
 // kafkaBatchRecords is how many records of one partition the ingest stores with one write.
 const kafkaBatchRecords = 1000
 
-// kafkaConsumers is how many group members one serve runs, so that checking one batch overlaps
-// with storing another.
-const kafkaConsumers = 2
-
 // kafkaSessionTimeout is how long the group waits for a silent member (a crashed serve) before
 // giving its partitions to the others: Kafka's classic default.
 const kafkaSessionTimeout = 10 * time.Second
@@ -33,6 +29,9 @@ func kafkaModule(f serveFlags) fx.Option {
 }
 
 func newKafkaSource(lc fx.Lifecycle, f serveFlags, logger watermill.LoggerAdapter) (ingest.Source, error) {
+	if f.KafkaConsumers < 1 || f.KafkaConsumers > 16 {
+		return ingest.Source{}, fmt.Errorf("--kafka-consumers: %d is outside 1..16", f.KafkaConsumers)
+	}
 	if f.KafkaTopic == "" {
 		return ingest.Source{}, fmt.Errorf("--kafka-topic: a topic is required with --kafka-brokers")
 	}
@@ -54,7 +53,7 @@ func newKafkaSource(lc fx.Lifecycle, f serveFlags, logger watermill.LoggerAdapte
 	// The router closes the subscriber; the dead-letter publisher closes after it.
 	lc.Append(fx.StopHook(func(context.Context) error { return pub.Close() }))
 	return ingest.Source{
-		Topic: f.KafkaTopic, Subscriber: sub, Consumers: kafkaConsumers,
+		Topic: f.KafkaTopic, Subscriber: sub, Consumers: f.KafkaConsumers,
 		DeadLetters: pub, DeadLetterTopic: f.KafkaTopic + ".dlq",
 	}, nil
 }

@@ -46,7 +46,9 @@ type serveFlags struct {
 	KafkaBrokers string
 	KafkaTopic   string
 	KafkaGroup   string
-	envErrs      []error
+	// KafkaConsumers is how many group members one serve runs side by side.
+	KafkaConsumers int
+	envErrs        []error
 }
 
 func newServe() *cobra.Command {
@@ -78,6 +80,7 @@ the store, and the API and the live map are served on --http.`,
 	envString(fs, &f.KafkaBrokers, "kafka-brokers", "YARDTWIN_KAFKA_BROKERS", "", "Kafka bootstrap brokers, host:port[,host:port]; consume events from Kafka too")
 	envString(fs, &f.KafkaTopic, "kafka-topic", "YARDTWIN_KAFKA_TOPIC", "yard.events", "Kafka topic integrators publish events to; refused records go to <topic>.dlq")
 	envString(fs, &f.KafkaGroup, "kafka-group", "YARDTWIN_KAFKA_GROUP", "yardtwin", "Kafka consumer group; serve processes in one group split the partitions")
+	envInt(fs, &f.KafkaConsumers, "kafka-consumers", "YARDTWIN_KAFKA_CONSUMERS", 1, "consumer-group members per process, each with its own partitions (more overlap checking and storing)", &f.envErrs)
 	envDuration(fs, &f.CheckpointEvery, "checkpoint-every", "YARDTWIN_CHECKPOINT_EVERY", 30*time.Second, "how often projection snapshots are saved", &f.envErrs)
 	envString(fs, &f.LogLevel, "log-level", "YARDTWIN_LOG_LEVEL", "info", "debug, info, warn or error")
 	return cmd

@@ -40,6 +40,7 @@ func startTwin(t testing.TB, dir string) string {
 func startTwinWith(t testing.TB, f serveFlags) string {
 	t.Helper()
 	f.HTTP, f.Lanes, f.LogLevel = "127.0.0.1:0", 4, "warn"
+	f.KafkaConsumers = max(f.KafkaConsumers, 1)
 	announce := urlWriter{url: make(chan string, 1)}
 	app := fx.New(
 		serveOptions(f),
