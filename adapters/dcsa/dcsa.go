@@ -372,7 +372,7 @@ func (e event) visit(c *es.Check, what string) string {
 	switch {
 	case imo == "":
 		c.Add(k.imo.path, "is required for "+what+": with the voyage number it names the vessel visit")
-	case !imoOK(imo):
+	case !quay.ValidIMO(imo):
 		c.Addf(k.imo.path, "%q is not a 7-digit IMO number with a valid check digit", imo)
 	}
 	voyage := strings.Join(strings.Fields(k.voyage.value), "")
@@ -385,23 +385,6 @@ func (e event) visit(c *es.Check, what string) string {
 		c.Addf(k.voyage.path, "%q must be printable ASCII: it becomes part of the visit id", k.voyage.value)
 	}
 	return imo + "-" + voyage
-}
-
-// imoOK checks an IMO ship number: the seventh digit is the sum of the first six weighted 7..2, mod 10.
-func imoOK(s string) bool {
-	if len(s) != 7 {
-		return false
-	}
-	sum := 0
-	for i := 0; i < 7; i++ {
-		if s[i] < '0' || s[i] > '9' {
-			return false
-		}
-		if i < 6 {
-			sum += int(s[i]-'0') * (7 - i)
-		}
-	}
-	return sum%10 == int(s[6]-'0')
 }
 
 // mapped wraps canonical events into envelopes numbered from 0.

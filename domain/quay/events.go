@@ -50,7 +50,7 @@ func (e VesselArrived) Validate() error {
 	var c es.Check
 	c.ID("visit", e.Visit)
 	c.Require("vessel", e.Vessel)
-	if e.IMO != "" && !imoOK(e.IMO) {
+	if e.IMO != "" && !ValidIMO(e.IMO) {
 		c.Addf("imo", "%q is not a 7-digit IMO number with a valid check digit", e.IMO)
 	}
 	if e.PlannedDischarge < 0 {
@@ -62,8 +62,9 @@ func (e VesselArrived) Validate() error {
 	return c.Err()
 }
 
-// imoOK checks an IMO ship number: the seventh digit is the sum of the first six weighted 7..2, mod 10.
-func imoOK(s string) bool {
+// ValidIMO checks an IMO ship number: seven digits, the seventh being the sum of the first six
+// weighted 7..2, mod 10.
+func ValidIMO(s string) bool {
 	if len(s) != 7 {
 		return false
 	}
