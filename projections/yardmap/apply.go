@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/planar"
 
 	"github.com/yardtwin/yardtwin/domain/equipment"
 	"github.com/yardtwin/yardtwin/domain/gate"
@@ -32,6 +33,75 @@ func (m *Model) Apply(batch []projections.Item) {
 
 func (m *Model) apply(it projections.Item) {
 	at := it.Time
+	if m.cfg.LateAfter > 0 && !it.Recorded.IsZero() && it.Recorded.Sub(at) > m.cfg.LateAfter {
+		c, _ := containerOf(it.Event)
+		m.raise(it, LateReport, c, nil, fmt.Sprintf("%s happened at %s but reached the twin %s later", it.Type, at.Format(time.RFC3339), it.Recorded.Sub(at).Round(time.Second)))
+	}
+	var b *Box
+	if c, ok := containerOf(it.Event); ok {
+		b = m.box(it, c)
+		if at.Before(b.LastAt) {
+			m.raise(it, OutOfOrder, c, nil, fmt.Sprintf("%s of %s happened at %s, before a fact already applied (%s)", it.Type, c, at.Format(time.RFC3339), b.LastAt.Format(time.RFC3339)))
+		} else {
+			b.LastAt = at
+		}
+	}
+	m.applyEvent(it)
+	if b != nil {
+		m.remember(b, it)
+	}
+}
+
+// containerOf is the box an event is about, if any.
+func containerOf(ev any) (iso6346.ContainerID, bool) {
+	switch e := ev.(type) {
+	case yard.ContainerAnnounced:
+		return e.Container, true
+	case yard.ContainerStacked:
+		return e.Container, true
+	case yard.ContainerLifted:
+		return e.Container, true
+	case yard.ContainerHeld:
+		return e.Container, true
+	case yard.ContainerReleased:
+		return e.Container, true
+	case quay.ContainerDischarged:
+		return e.Container, true
+	case quay.ContainerLoaded:
+		return e.Container, true
+	case gate.ContainerGatedIn:
+		return e.Container, true
+	case gate.ContainerGatedOut:
+		return e.Container, true
+	}
+	return "", false
+}
+
+// remember adds the event to the box's history, as the box stands after it.
+func (m *Model) remember(b *Box, it projections.Item) {
+	mv := Move{At: it.Time, Position: it.Position, Event: it.Type, Where: b.Where, Truck: b.Truck, Visit: b.Visit}
+	if b.Slot != nil {
+		s := *b.Slot
+		mv.Slot = &s
+	}
+	switch e := it.Event.(type) {
+	case yard.ContainerStacked:
+		mv.Crane = e.Crane
+	case yard.ContainerLifted:
+		mv.Crane = e.Crane
+	case quay.ContainerDischarged:
+		mv.Crane = e.Crane
+	case quay.ContainerLoaded:
+		mv.Crane = e.Crane
+	}
+	b.History = append(b.History, mv)
+	if len(b.History) > maxHistory {
+		b.History = slices.Delete(b.History, 0, len(b.History)-maxHistory)
+	}
+}
+
+func (m *Model) applyEvent(it projections.Item) {
+	at := it.Time
 	switch e := it.Event.(type) {
 	case yard.ContainerAnnounced:
 		b := m.box(it, e.Container)
@@ -51,8 +121,13 @@ func (m *Model) apply(it projections.Item) {
 	case quay.ContainerDischarged:
 		b := m.box(it, e.Container)
 		b.Visit = e.Visit
-		m.visit(e.Visit).Discharged++
+		m.visit(e.Visit).moved(at, 1, 0)
+		m.job(e.Crane, "quay_crane", e.Container)
+		m.job(e.Truck, "truck", e.Container)
 		m.leaveSlot(it, b, "discharged")
+		if b.Entered.IsZero() {
+			b.Entered = at
+		}
 		if e.Truck != "" {
 			m.move(b, AtTruck, at)
 			b.Truck = e.Truck
@@ -61,16 +136,25 @@ func (m *Model) apply(it projections.Item) {
 		}
 	case quay.ContainerLoaded:
 		b := m.box(it, e.Container)
-		m.visit(e.Visit).Loaded++
+		m.visit(e.Visit).moved(at, 0, 1)
+		m.job(e.Crane, "quay_crane", e.Container)
+		m.done(e.Truck, e.Container)
 		m.leaveSlot(it, b, "loaded")
 		m.move(b, AtVessel, at)
 		b.Visit = e.Visit
 	case yard.ContainerStacked:
 		m.stack(it, e)
+		m.job(e.Crane, "yard_crane", e.Container)
+		m.done(e.Truck, e.Container)
 	case yard.ContainerLifted:
 		m.lift(it, e)
+		m.job(e.Crane, "yard_crane", e.Container)
+		m.job(e.Truck, "truck", e.Container)
 	case gate.ContainerGatedIn:
 		b := m.box(it, e.Container)
+		if b.Entered.IsZero() {
+			b.Entered = at
+		}
 		m.leaveSlot(it, b, "gated in")
 		m.move(b, AtTruck, at)
 		b.Truck = e.Truck
@@ -93,17 +177,24 @@ func (m *Model) apply(it projections.Item) {
 		v := m.visit(e.Visit)
 		v.Vessel, v.State, v.Arrived = e.Vessel, "arrived", at
 		v.Planned = e.PlannedDischarge + e.PlannedLoad
+		if v.Planned > 0 {
+			v.Remaining = max(v.Planned-v.Discharged-v.Loaded, 0)
+		}
 	case quay.VesselBerthed:
 		v := m.visit(e.Visit)
 		v.Berth, v.State, v.Berthed = e.Berth, "berthed", at
 	case quay.VesselDeparted:
 		v := m.visit(e.Visit)
 		v.State, v.Departed = "departed", at
+		v.rate()
 	case equipment.PositionReported:
 		mc := m.machine(e.Equipment, string(e.Kind))
 		mc.Lon, mc.Lat, mc.At = e.Lon, e.Lat, at
 		p := m.layout.ToLocal(orb.Point{e.Lon, e.Lat})
-		mc.X, mc.Y = p[0], p[1]
+		if mc.Reported {
+			mc.DistanceM += planar.Distance(orb.Point{mc.X, mc.Y}, p)
+		}
+		mc.X, mc.Y, mc.Reported = p[0], p[1], true
 		mc.Place = ""
 		if place, ok := m.layout.Locate(p); ok {
 			mc.Place = place.Kind.String() + " " + place.ID
@@ -120,6 +211,7 @@ func (m *Model) box(it projections.Item, id iso6346.ContainerID) *Box {
 	if !ok {
 		b = &Box{Container: id, CheckDigitOK: id.CheckDigitOK()}
 		m.boxes[id] = b
+		m.byWhere[b.Where]++
 		if !b.CheckDigitOK {
 			m.raise(it, BadCheckDigit, id, nil, fmt.Sprintf("%s: the ISO 6346 check digit is wrong", id))
 		}
@@ -128,6 +220,8 @@ func (m *Model) box(it projections.Item, id iso6346.ContainerID) *Box {
 }
 
 func (m *Model) move(b *Box, where string, at time.Time) {
+	m.byWhere[b.Where]--
+	m.byWhere[where]++
 	b.Where, b.Since, b.Truck = where, at, ""
 	if where != AtYard {
 		b.Slot = nil
@@ -204,9 +298,10 @@ func (m *Model) unslot(b *Box) {
 func (m *Model) addFill(b *Box, sign int) {
 	f := m.fill[b.Slot.Block]
 	if f == nil {
-		f = &blockFill{ByCategory: map[yard.Category]int{}}
+		f = &blockFill{ByCategory: map[yard.Category]int{}, BySize: map[int]int{}}
 		m.fill[b.Slot.Block] = f
 	}
+	f.BySize[b.SizeType.LengthFeet()] += sign
 	f.Boxes += sign
 	f.TEU += sign * max(b.SizeType.TEU(), 1)
 	if b.Reefer {
@@ -222,6 +317,50 @@ func (m *Model) visit(id string) *Visit {
 		m.visits[id] = v
 	}
 	return v
+}
+
+// job records that machine id (of kind, if it is new) is handling box c; an empty id is no machine.
+func (m *Model) job(id, kind string, c iso6346.ContainerID) {
+	if id == "" {
+		return
+	}
+	mc, ok := m.machines[id]
+	if !ok {
+		mc = m.machine(id, kind)
+	}
+	mc.Job = c
+}
+
+// done records that machine id put box c down.
+func (m *Model) done(id string, c iso6346.ContainerID) {
+	if mc, ok := m.machines[id]; ok && mc.Job == c {
+		mc.Job = ""
+	}
+}
+
+// moved counts moves of the visit at time at and refreshes its remaining moves and rate.
+func (v *Visit) moved(at time.Time, discharged, loaded int) {
+	v.Discharged += discharged
+	v.Loaded += loaded
+	if at.After(v.LastMove) {
+		v.LastMove = at
+	}
+	if v.Planned > 0 {
+		v.Remaining = max(v.Planned-v.Discharged-v.Loaded, 0)
+	}
+	v.rate()
+}
+
+// rate is the moves per hour from berthing to departure, or to the last move while alongside.
+func (v *Visit) rate() {
+	end := v.LastMove
+	if !v.Departed.IsZero() {
+		end = v.Departed
+	}
+	if v.Berthed.IsZero() || !end.After(v.Berthed) {
+		return
+	}
+	v.MovesPerHour = float64(v.Discharged+v.Loaded) / end.Sub(v.Berthed).Hours()
 }
 
 func (m *Model) machine(id, kind string) *Machine {

@@ -40,12 +40,32 @@ type Box struct {
 	Reefer       bool                `json:"reefer,omitempty"`
 	Visit        string              `json:"visit,omitempty"` // vessel visit it came or goes with, or is on
 	Where        string              `json:"where"`
-	Slot         *yard.Slot          `json:"slot,omitempty"`  // when Where is "yard"
-	Truck        string              `json:"truck,omitempty"` // when Where is "truck"
-	Since        time.Time           `json:"since"`           // when it got where it is
+	Slot         *yard.Slot          `json:"slot,omitempty"`   // when Where is "yard"
+	Truck        string              `json:"truck,omitempty"`  // when Where is "truck"
+	Since        time.Time           `json:"since"`            // when it got where it is
+	Entered      time.Time           `json:"entered,omitzero"` // when it entered the terminal (discharged or gated in); dwell starts
 	Holds        []string            `json:"holds,omitempty"`
 	CheckDigitOK bool                `json:"check_digit_ok"`
+	// History is the box's moves, oldest first, at most maxHistory (the oldest are dropped).
+	History []Move `json:"history,omitempty"`
+	// LastAt is the event time of the newest fact about the box, to spot reports out of order.
+	LastAt time.Time `json:"last_at,omitzero"`
 }
+
+// Move is one step of a box's history.
+type Move struct {
+	At       time.Time  `json:"at"`       // event time
+	Position uint64     `json:"position"` // in the log
+	Event    string     `json:"event"`    // wire name, e.g. "yard.ContainerStacked"
+	Where    string     `json:"where"`    // where the box was after it
+	Slot     *yard.Slot `json:"slot,omitempty"`
+	Truck    string     `json:"truck,omitempty"`
+	Visit    string     `json:"visit,omitempty"`
+	Crane    string     `json:"crane,omitempty"`
+}
+
+// maxHistory bounds a box's history; a box rarely makes more moves in one stay.
+const maxHistory = 32
 
 // Machine is the last known state of a piece of equipment.
 type Machine struct {
@@ -58,6 +78,13 @@ type Machine struct {
 	Y      float64   `json:"y"`               // yard frame, metres north of the layout origin
 	Place  string    `json:"place,omitempty"` // block or area the machine is in, e.g. "block A01"
 	At     time.Time `json:"at"`              // time of the last report
+	// DistanceM is the distance travelled in metres, summed over successive position reports.
+	DistanceM float64 `json:"distance_m"`
+	// Job is the box the machine last handled and has not yet put down (cranes: the box of their
+	// last move; trucks: the box they carry), empty when idle.
+	Job iso6346.ContainerID `json:"job,omitempty"`
+	// Reported is true once a position has been reported (X, Y, Lon, Lat are meaningful).
+	Reported bool `json:"reported"`
 }
 
 // Visit is a vessel visit.
@@ -72,6 +99,11 @@ type Visit struct {
 	Discharged int       `json:"discharged"`
 	Loaded     int       `json:"loaded"`
 	Planned    int       `json:"planned_moves,omitempty"`
+	// Remaining is Planned minus the moves done, when a plan was given.
+	Remaining int `json:"remaining_moves,omitempty"`
+	// MovesPerHour is the moves done per hour since berthing (to departure, or to the last move).
+	MovesPerHour float64   `json:"moves_per_hour,omitempty"`
+	LastMove     time.Time `json:"last_move,omitzero"`
 }
 
 // Anomaly kinds.
@@ -83,6 +115,8 @@ const (
 	BadCheckDigit = "bad_check_digit"  // a container number whose ISO 6346 check digit is wrong
 	MovedUnlifted = "moved_unlifted"   // a box stacked elsewhere while the twin held it in a slot
 	LeftFromStack = "left_from_stack"  // a box loaded or gated out while the twin held it in a slot
+	OutOfOrder    = "out_of_order"     // a fact older than a fact already applied to the same box
+	LateReport    = "late_report"      // a fact recorded longer after it happened than Config.LateAfter
 )
 
 // Anomaly is a fact that contradicts the twin's picture.
@@ -105,12 +139,14 @@ type blockFill struct {
 	TEU        int
 	Reefers    int
 	ByCategory map[yard.Category]int
+	BySize     map[int]int // boxes by nominal length in feet (20, 40, 45; 0 unknown)
 }
 
 // Model is the yard read model. It is safe for concurrent use: one writer (the projection runner)
 // and many readers.
 type Model struct {
 	layout *yard.Layout
+	cfg    Config
 
 	mu           sync.RWMutex
 	position     uint64
@@ -121,11 +157,25 @@ type Model struct {
 	visits       map[string]*Visit
 	anomalies    []Anomaly // the newest maxAnomalies, oldest first
 	anomalyCount map[string]int
+	byWhere      map[string]int // boxes by Where, kept as boxes move
+}
+
+// Config tunes the model.
+type Config struct {
+	// LateAfter is how long after it happened a fact may be recorded before it is flagged as a late
+	// report; 0 means 15 minutes, negative never flags.
+	LateAfter time.Duration
 }
 
 // New returns an empty model of the terminal described by layout.
-func New(layout *yard.Layout) *Model {
-	m := &Model{layout: layout}
+func New(layout *yard.Layout) *Model { return NewWith(layout, Config{}) }
+
+// NewWith returns an empty model with cfg.
+func NewWith(layout *yard.Layout, cfg Config) *Model {
+	if cfg.LateAfter == 0 {
+		cfg.LateAfter = 15 * time.Minute
+	}
+	m := &Model{layout: layout, cfg: cfg}
 	m.reset()
 	return m
 }
@@ -139,6 +189,7 @@ func (m *Model) reset() {
 	m.visits = map[string]*Visit{}
 	m.anomalies = nil
 	m.anomalyCount = map[string]int{}
+	m.byWhere = map[string]int{}
 }
 
 // Name implements projections.Projection.

@@ -4,8 +4,11 @@ import (
 	"cmp"
 	"maps"
 	"slices"
+	"strconv"
+	"time"
 
 	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/planar"
 
 	"github.com/yardtwin/yardtwin/domain/iso6346"
 	"github.com/yardtwin/yardtwin/domain/yard"
@@ -37,7 +40,10 @@ type BlockFill struct {
 	Fill        float64        `json:"fill"` // TEU / Capacity, 0..1
 	Reefers     int            `json:"reefers"`
 	ReeferPlugs int            `json:"reefer_plugs"`
+	PlugsUsed   int            `json:"reefer_plugs_used"` // reefers standing where the block has plugs
+	FreeTEU     int            `json:"free_teu"`          // Capacity - TEU
 	ByCategory  map[string]int `json:"by_category"`
+	BySize      map[string]int `json:"by_size"` // boxes by nominal length: "20", "40", "45"; "?" unknown
 }
 
 // Summary returns totals and per-block fill, blocks in layout order.
@@ -52,8 +58,10 @@ func (m *Model) Summary() Summary {
 		Equipment:  len(m.machines),
 		Visits:     len(m.visits),
 	}
-	for _, b := range m.boxes {
-		s.ByWhere[b.Where]++
+	for where, n := range m.byWhere {
+		if n != 0 {
+			s.ByWhere[where] = n
+		}
 	}
 	for _, blk := range m.layout.Blocks() {
 		bf := m.blockFill(blk)
@@ -71,7 +79,7 @@ func (m *Model) Summary() Summary {
 func (m *Model) blockFill(blk *yard.Block) BlockFill {
 	bf := BlockFill{
 		Block: blk.ID, Equipment: string(blk.Equipment), Purpose: string(blk.Purpose),
-		Capacity: blk.Capacity(), ReeferPlugs: blk.ReeferPlugs, ByCategory: map[string]int{},
+		Capacity: blk.Capacity(), ReeferPlugs: blk.ReeferPlugs, ByCategory: map[string]int{}, BySize: map[string]int{},
 	}
 	if f := m.fill[blk.ID]; f != nil {
 		bf.Boxes, bf.TEU, bf.Reefers = f.Boxes, f.TEU, f.Reefers
@@ -80,7 +88,19 @@ func (m *Model) blockFill(blk *yard.Block) BlockFill {
 				bf.ByCategory[string(c)] = n
 			}
 		}
+		for feet, n := range f.BySize {
+			if n == 0 {
+				continue
+			}
+			key := "?"
+			if feet > 0 {
+				key = strconv.Itoa(feet)
+			}
+			bf.BySize[key] += n
+		}
 	}
+	bf.PlugsUsed = min(bf.Reefers, bf.ReeferPlugs)
+	bf.FreeTEU = bf.Capacity - bf.TEU
 	if bf.Capacity > 0 {
 		bf.Fill = float64(bf.TEU) / float64(bf.Capacity)
 	}
@@ -105,6 +125,7 @@ func (m *Model) Container(id iso6346.ContainerID) (Location, bool) {
 	}
 	loc := Location{Box: *b}
 	loc.Holds = slices.Clone(b.Holds)
+	loc.History = slices.Clone(b.History)
 	switch {
 	case b.Slot != nil:
 		if blk, ok := m.layout.Block(b.Slot.Block); ok {
@@ -180,5 +201,111 @@ func (m *Model) InYard() []Box {
 		out = append(out, b)
 	}
 	slices.SortFunc(out, func(a, b Box) int { return cmp.Compare(a.Slot.String(), b.Slot.String()) })
+	return out
+}
+
+// BlockView is one block seen from above and from the side: every ground slot holding boxes, with
+// its stack from tier 1 up.
+type BlockView struct {
+	BlockFill
+	Bays     int         `json:"bays"`
+	Rows     int         `json:"rows"`
+	MaxTiers int         `json:"max_tiers"`
+	Stacks   []StackView `json:"stacks"` // ground slots with boxes, by bay then row
+}
+
+// StackView is one ground slot's boxes.
+type StackView struct {
+	Bay   int       `json:"bay"`
+	Row   int       `json:"row"`
+	Boxes []TierBox `json:"boxes"` // by tier; a gap (a floating box) shows as a missing tier
+}
+
+// TierBox is a box in a stack, with what a planner reads off it.
+type TierBox struct {
+	Tier      int                 `json:"tier"`
+	Container iso6346.ContainerID `json:"container"`
+	SizeType  iso6346.SizeType    `json:"size_type,omitempty"`
+	Category  yard.Category       `json:"category,omitempty"`
+	Reefer    bool                `json:"reefer,omitempty"`
+	Holds     []string            `json:"holds,omitempty"`
+	Since     time.Time           `json:"since"`            // in this slot since
+	Entered   time.Time           `json:"entered,omitzero"` // in the terminal since (dwell starts)
+}
+
+// Block returns the bay × row × tier view of a block.
+func (m *Model) Block(id string) (BlockView, bool) {
+	blk, ok := m.layout.Block(id)
+	if !ok {
+		return BlockView{}, false
+	}
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	v := BlockView{BlockFill: m.blockFill(blk), Bays: blk.Bays, Rows: blk.Rows, MaxTiers: blk.MaxTiers}
+	for bay := 1; bay <= blk.Bays; bay++ {
+		for row := 1; row <= blk.Rows; row++ {
+			var st StackView
+			for tier := 1; tier <= blk.MaxTiers; tier++ {
+				id, ok := m.slots[yard.Slot{Block: blk.ID, Bay: bay, Row: row, Tier: tier}]
+				if !ok {
+					continue
+				}
+				b := m.boxes[id]
+				st.Boxes = append(st.Boxes, TierBox{
+					Tier: tier, Container: id, SizeType: b.SizeType, Category: b.Category, Reefer: b.Reefer,
+					Holds: slices.Clone(b.Holds), Since: b.Since, Entered: b.Entered,
+				})
+			}
+			if len(st.Boxes) > 0 {
+				st.Bay, st.Row = bay, row
+				v.Stacks = append(v.Stacks, st)
+			}
+		}
+	}
+	return v, true
+}
+
+// Near returns the boxes in yard slots whose ground slot centre lies within radius metres of p
+// (yard frame), nearest first, at most limit. Only blocks whose bounds reach the circle are visited.
+func (m *Model) Near(p orb.Point, radius float64, limit int) []Location {
+	type hit struct {
+		loc  Location
+		dist float64
+	}
+	var hits []hit
+	circle := orb.Bound{Min: orb.Point{p[0] - radius, p[1] - radius}, Max: orb.Point{p[0] + radius, p[1] + radius}}
+	m.mu.RLock()
+	for _, blk := range m.layout.Blocks() {
+		if !blk.Polygon.Bound().Intersects(circle) {
+			continue
+		}
+		for bay := 1; bay <= blk.Bays; bay++ {
+			for row := 1; row <= blk.Rows; row++ {
+				centre := blk.SlotCentre(bay, row)
+				d := planar.Distance(p, centre)
+				if d > radius {
+					continue
+				}
+				for tier := 1; tier <= blk.MaxTiers; tier++ {
+					id, ok := m.slots[yard.Slot{Block: blk.ID, Bay: bay, Row: row, Tier: tier}]
+					if !ok {
+						continue
+					}
+					b := m.boxes[id]
+					loc := Location{Box: *b}
+					loc.History = nil // a spatial answer lists boxes; their histories are one query away
+					w := m.layout.ToWGS84(centre)
+					loc.Point = &w
+					hits = append(hits, hit{loc: loc, dist: d})
+				}
+			}
+		}
+	}
+	m.mu.RUnlock()
+	slices.SortStableFunc(hits, func(a, b hit) int { return cmp.Compare(a.dist, b.dist) })
+	out := make([]Location, 0, min(len(hits), limit))
+	for _, h := range hits[:min(len(hits), limit)] {
+		out = append(out, h.loc)
+	}
 	return out
 }

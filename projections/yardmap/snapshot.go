@@ -52,6 +52,7 @@ func (m *Model) Restore(position uint64, state []byte) error {
 	m.position = position
 	for _, b := range s.Boxes {
 		m.boxes[b.Container] = b
+		m.byWhere[b.Where]++
 		if b.Slot != nil {
 			m.slots[*b.Slot] = b.Container
 			m.addFill(b, 1)
