@@ -44,6 +44,9 @@ func (s *Server) getYardGeoJSON(w http.ResponseWriter, r *http.Request) {
 		fc.Append(f)
 	}
 	for _, mc := range s.Yard.Machines() {
+		if !mc.Reported {
+			continue // known from the moves it made, never from a position report
+		}
 		f := geojson.NewFeature(orb.Point{mc.Lon, mc.Lat})
 		f.ID = mc.ID
 		f.Properties = geojson.Properties{"kind": "equipment", "id": mc.ID, "equipment": mc.Kind, "status": mc.Status, "place": mc.Place, "at": mc.At}

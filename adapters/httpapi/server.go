@@ -13,6 +13,8 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/paulmach/orb"
+
 	"github.com/yardtwin/yardtwin/adapters/ingest"
 	"github.com/yardtwin/yardtwin/domain/contract"
 	"github.com/yardtwin/yardtwin/domain/iso6346"
@@ -36,6 +38,8 @@ type YardView interface {
 	Machines() []yardmap.Machine
 	Visits() []yardmap.Visit
 	Anomalies() []yardmap.Anomaly
+	Block(id string) (yardmap.BlockView, bool)
+	Near(p orb.Point, radius float64, limit int) []yardmap.Location
 	Layout() *yard.Layout
 }
 
@@ -98,6 +102,11 @@ func (s *Server) routes() {
 	s.mux.HandleFunc("GET /api/v1/yard.geojson", s.getYardGeoJSON)
 	s.mux.HandleFunc("GET /api/v1/layout.geojson", s.getLayoutGeoJSON)
 	s.mux.HandleFunc("GET /api/v1/containers/{id}", s.getContainer)
+	s.mux.HandleFunc("GET /api/v1/containers", s.getContainersNear)
+	s.mux.HandleFunc("GET /api/v1/blocks/{id}", s.getBlock)
+	s.mux.HandleFunc("GET /api/v1/blocks/{id}/slots.geojson", s.getSlotsGeoJSON)
+	s.mux.HandleFunc("GET /api/v1/equipment.geojson", s.getEquipmentGeoJSON)
+	s.mux.HandleFunc("GET /api/v1/berths.geojson", s.getBerthsGeoJSON)
 	s.mux.HandleFunc("GET /api/v1/equipment", s.getEquipment)
 	s.mux.HandleFunc("GET /api/v1/vessels", s.getVessels)
 	s.mux.HandleFunc("GET /api/v1/anomalies", s.getAnomalies)

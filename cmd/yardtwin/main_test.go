@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"encoding/json"
 	"net/http"
 	"strings"
@@ -161,5 +162,50 @@ func TestSchemaEndpoints(t *testing.T) {
 	var e struct{ Error string }
 	if s := getJSON(t, base+"api/v1/schema/nothing.json", &e); s != http.StatusNotFound || e.Error == "" {
 		t.Fatalf("unknown schema = %d %q", s, e.Error)
+	}
+}
+
+func TestYardQueries(t *testing.T) {
+	base := startTwin(t, t.TempDir())
+	at := time.Date(2026, 11, 21, 8, 0, 0, 0, time.UTC)
+	events := []json.RawMessage{stackEvent("q-1", box("QRY", 1), 0, at), stackEvent("q-2", box("QRY", 2), 8, at)} // A01 bays 1 and 2
+	if status, answer, err := post(context.Background(), http.DefaultClient, base, events); err != nil || status != http.StatusAccepted {
+		t.Fatalf("POST = %d %s %v", status, answer, err)
+	}
+	waitProjected(t, base)
+
+	var block struct {
+		Boxes  int
+		Stacks []struct{ Bay, Row int }
+	}
+	if s := getJSON(t, base+"api/v1/blocks/A01", &block); s != http.StatusOK || block.Boxes != 2 || len(block.Stacks) != 2 {
+		t.Fatalf("block = %d %+v", s, block)
+	}
+	var e struct{ Error string }
+	if s := getJSON(t, base+"api/v1/blocks/ZZ9", &e); s != http.StatusNotFound || e.Error == "" {
+		t.Fatalf("unknown block = %d %+v", s, e)
+	}
+	var slots struct{ Features []struct{ Properties map[string]any } }
+	getJSON(t, base+"api/v1/blocks/A01/slots.geojson", &slots)
+	if len(slots.Features) != 240 {
+		t.Fatalf("%d slot features, want 40 bays × 6 rows", len(slots.Features))
+	}
+	var loc struct{ Point []float64 }
+	getJSON(t, base+"api/v1/containers/"+string(box("QRY", 1)), &loc)
+	var near struct {
+		Count      int
+		Containers []struct{ Container string }
+	}
+	url := fmt.Sprintf("%sapi/v1/containers?near=%f,%f&radius=5", base, loc.Point[0], loc.Point[1])
+	if s := getJSON(t, url, &near); s != http.StatusOK || near.Count != 1 || near.Containers[0].Container != string(box("QRY", 1)) {
+		t.Fatalf("near = %d %+v", s, near)
+	}
+	if s := getJSON(t, base+"api/v1/containers?near=500,1", &e); s != http.StatusBadRequest || !strings.Contains(e.Error, "near") {
+		t.Fatalf("bad near = %d %+v", s, e)
+	}
+	var berths struct{ Features []struct{ Properties map[string]any } }
+	getJSON(t, base+"api/v1/berths.geojson", &berths)
+	if len(berths.Features) != 3 {
+		t.Fatalf("%d berths", len(berths.Features))
 	}
 }
