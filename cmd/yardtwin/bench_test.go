@@ -4,8 +4,12 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
+	"math/rand/v2"
 	"net/http"
 	"os"
+	"path/filepath"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -19,6 +23,7 @@ import (
 	"github.com/yardtwin/yardtwin/domain/yard"
 	"github.com/yardtwin/yardtwin/projections"
 	"github.com/yardtwin/yardtwin/projections/yardmap"
+	"github.com/yardtwin/yardtwin/scenarios/synthetic"
 	"github.com/yardtwin/yardtwin/scenarios/tangermed"
 )
 
@@ -251,3 +256,81 @@ func rawConsumeRate(b *testing.B, broker, topic string, n int) float64 {
 	}
 	return float64(n) / time.Since(start).Seconds()
 }
+
+// BenchmarkQueryLatency measures, over real HTTP against the running twin with 50,000 boxes in the
+// yard of a synthetic terminal, the latency of the point query (GET /api/v1/containers/{id}) and of
+// the spatial query (GET /api/v1/containers?near=lon,lat&radius=30), p50 and p99 over 2,000 each.
+func BenchmarkQueryLatency(b *testing.B) {
+	const boxes, queries = 50_000, 2_000
+	blocks := (boxes + 1199) / 1200
+	data, err := synthetic.Layout(blocks)
+	if err != nil {
+		b.Fatal(err)
+	}
+	layoutFile := filepath.Join(b.TempDir(), "layout.geojson")
+	if err := os.WriteFile(layoutFile, data, 0o644); err != nil {
+		b.Fatal(err)
+	}
+	layout, err := yard.ParseLayout(data)
+	if err != nil {
+		b.Fatal(err)
+	}
+	base := startTwinWith(b, serveFlags{Data: b.TempDir(), Layout: layoutFile})
+	at := time.Date(2026, 11, 21, 8, 0, 0, 0, time.UTC)
+	events := make([]json.RawMessage, 0, 2*boxes)
+	for i := range boxes {
+		c, s := box("LAT", i), synthetic.Slot(blocks, i)
+		for _, ev := range []es.Event{
+			yard.ContainerAnnounced{Container: c, SizeType: "45G1", WeightKg: 20000, Category: yard.Transhipment},
+			yard.ContainerStacked{Container: c, Block: s.Block, Bay: s.Bay, Row: s.Row, Tier: s.Tier, Crane: "RTG01"},
+		} {
+			d, _ := json.Marshal(ev)
+			env, _ := json.Marshal(es.Envelope{SpecVersion: es.SpecVersion, ID: fmt.Sprintf("lat-%d", len(events)), Source: "urn:bench", Type: ev.EventType(), Time: at, Data: d})
+			events = append(events, env)
+		}
+	}
+	for lo := 0; lo < len(events); lo += benchBatch {
+		if status, answer, err := post(context.Background(), http.DefaultClient, base, events[lo:min(lo+benchBatch, len(events))]); err != nil || status != http.StatusAccepted {
+			b.Fatalf("POST = %d %.200s %v", status, answer, err)
+		}
+	}
+	waitProjected(b, base)
+	rng := rand.New(rand.NewPCG(1, 2))
+	b.ResetTimer()
+	for range b.N {
+		point := latencies(b, queries, func() string { return base + "api/v1/containers/" + string(box("LAT", rng.IntN(boxes))) })
+		spatial := latencies(b, queries, func() string {
+			s := synthetic.Slot(blocks, rng.IntN(boxes))
+			blk, _ := layout.Block(s.Block)
+			p := layout.ToWGS84(blk.SlotCentre(s.Bay, s.Row))
+			return fmt.Sprintf("%sapi/v1/containers?near=%.7f,%.7f&radius=30", base, p[0], p[1])
+		})
+		b.ReportMetric(ms(point[len(point)/2]), "point-p50-ms")
+		b.ReportMetric(ms(point[len(point)*99/100]), "point-p99-ms")
+		b.ReportMetric(ms(spatial[len(spatial)/2]), "spatial-p50-ms")
+		b.ReportMetric(ms(spatial[len(spatial)*99/100]), "spatial-p99-ms")
+	}
+}
+
+// latencies runs n GETs of the URLs url makes and returns their durations, sorted.
+func latencies(b *testing.B, n int, url func() string) []time.Duration {
+	out := make([]time.Duration, n)
+	for i := range out {
+		u := url()
+		start := time.Now()
+		resp, err := http.Get(u)
+		if err != nil {
+			b.Fatal(err)
+		}
+		_, _ = io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+		out[i] = time.Since(start)
+		if resp.StatusCode != http.StatusOK {
+			b.Fatalf("GET %s = %d", u, resp.StatusCode)
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }

@@ -64,6 +64,10 @@ func TestScratch(t *testing.T) {
 	st = time.Now()
 	pos, state, _ := m.Snapshot()
 	t.Logf("snapshot %d bytes at %d: %v", len(state), pos, time.Since(st))
+	t.Logf("%s", state[:1500])
+	var probe struct{ Boxes []json.RawMessage; Anomalies []json.RawMessage }
+	json.Unmarshal(state, &probe)
+	t.Logf("boxes %d anomalies %d", len(probe.Boxes), len(probe.Anomalies))
 	st = time.Now()
 	r := yardmap.New(l)
 	r.Restore(pos, state)
