@@ -2,8 +2,8 @@ package main
 
 import (
 	"context"
-	"fmt"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"strings"
 	"testing"
@@ -185,7 +185,9 @@ func TestYardQueries(t *testing.T) {
 	if s := getJSON(t, base+"api/v1/blocks/ZZ9", &e); s != http.StatusNotFound || e.Error == "" {
 		t.Fatalf("unknown block = %d %+v", s, e)
 	}
-	var slots struct{ Features []struct{ Properties map[string]any } }
+	var slots struct {
+		Features []struct{ Properties map[string]any }
+	}
 	getJSON(t, base+"api/v1/blocks/A01/slots.geojson", &slots)
 	if len(slots.Features) != 240 {
 		t.Fatalf("%d slot features, want 40 bays × 6 rows", len(slots.Features))
@@ -203,7 +205,9 @@ func TestYardQueries(t *testing.T) {
 	if s := getJSON(t, base+"api/v1/containers?near=500,1", &e); s != http.StatusBadRequest || !strings.Contains(e.Error, "near") {
 		t.Fatalf("bad near = %d %+v", s, e)
 	}
-	var berths struct{ Features []struct{ Properties map[string]any } }
+	var berths struct {
+		Features []struct{ Properties map[string]any }
+	}
 	getJSON(t, base+"api/v1/berths.geojson", &berths)
 	if len(berths.Features) != 3 {
 		t.Fatalf("%d berths", len(berths.Features))
