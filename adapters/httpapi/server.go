@@ -17,6 +17,7 @@ import (
 
 	"github.com/yardtwin/yardtwin/adapters/ingest"
 	"github.com/yardtwin/yardtwin/domain/contract"
+	"github.com/yardtwin/yardtwin/domain/es"
 	"github.com/yardtwin/yardtwin/domain/iso6346"
 	"github.com/yardtwin/yardtwin/domain/yard"
 	"github.com/yardtwin/yardtwin/projections/yardmap"
@@ -69,6 +70,10 @@ type Deps struct {
 	Types []contract.TypeInfo
 	// LayoutGeoJSON is the terminal layout file as loaded (WGS84), served as is.
 	LayoutGeoJSON []byte
+	// Events is the log GET /api/v1/stream follows; nil answers 503 there.
+	Events EventFeed
+	// Registry decodes event payloads for the stream's filters.
+	Registry *es.Registry
 	// Web serves the UI at /; nil serves no UI.
 	Web http.Handler
 	Log *slog.Logger
@@ -114,6 +119,7 @@ func (s *Server) routes() {
 	s.mux.HandleFunc("GET /api/v1/deadletters", s.getDeadLetters)
 	s.mux.HandleFunc("GET /api/v1/schema", s.getSchemaIndex)
 	s.mux.HandleFunc("GET /api/v1/schema/{file}", s.getSchema)
+	s.mux.Handle("GET /api/v1/stream", s.eventStream(s.Events, s.Registry))
 	if s.Web != nil {
 		s.mux.Handle("GET /", s.Web)
 	}

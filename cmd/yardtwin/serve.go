@@ -169,12 +169,14 @@ type progress struct {
 func (p progress) Head(ctx context.Context) (uint64, error) { return p.store.Head(ctx) }
 func (p progress) Projected() uint64                        { return p.runner.Position() }
 
-func newHTTPDeps(gw *ingest.Gateway, m *yardmap.Model, dl *deadletters.Model, checker *contract.Checker, store es.Store, runner *projections.Runner, counters *ingest.Counters, t terminal, log *slog.Logger) httpapi.Deps {
+func newHTTPDeps(gw *ingest.Gateway, m *yardmap.Model, dl *deadletters.Model, checker *contract.Checker, store es.Store, reg *es.Registry, runner *projections.Runner, counters *ingest.Counters, t terminal, log *slog.Logger) httpapi.Deps {
 	return httpapi.Deps{
 		Submit:        gw,
 		Yard:          m,
 		DeadLetters:   dl,
 		Types:         checker.Types(),
+		Events:        store,
+		Registry:      reg,
 		Progress:      progress{store: store, runner: runner},
 		Stats:         counters.Snapshot,
 		LayoutGeoJSON: t.GeoJSON,
