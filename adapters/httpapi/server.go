@@ -70,6 +70,8 @@ type Deps struct {
 	Types []contract.TypeInfo
 	// LayoutGeoJSON is the terminal layout file as loaded (WGS84), served as is.
 	LayoutGeoJSON []byte
+	// KPIs answers the terminal's KPIs over a window of event time; nil answers 503.
+	KPIs KPIView
 	// Events is the log GET /api/v1/stream follows; nil answers 503 there.
 	Events EventFeed
 	// Registry decodes event payloads for the stream's filters.
@@ -116,6 +118,7 @@ func (s *Server) routes() {
 	s.mux.HandleFunc("GET /api/v1/vessels", s.getVessels)
 	s.mux.HandleFunc("GET /api/v1/anomalies", s.getAnomalies)
 	s.mux.HandleFunc("GET /api/v1/ingest", s.getIngest)
+	s.mux.HandleFunc("GET /api/v1/kpis", s.getKPIs)
 	s.mux.HandleFunc("GET /api/v1/deadletters", s.getDeadLetters)
 	s.mux.HandleFunc("GET /api/v1/schema", s.getSchemaIndex)
 	s.mux.HandleFunc("GET /api/v1/schema/{file}", s.getSchema)

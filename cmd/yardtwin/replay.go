@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/schollz/progressbar/v3"
@@ -18,14 +19,48 @@ import (
 	"github.com/yardtwin/yardtwin/domain/contract"
 	"github.com/yardtwin/yardtwin/projections"
 	"github.com/yardtwin/yardtwin/projections/checkpoint"
+	"github.com/yardtwin/yardtwin/projections/deadletters"
+	"github.com/yardtwin/yardtwin/projections/kpi"
 	"github.com/yardtwin/yardtwin/projections/yardmap"
 )
 
 type replayFlags struct {
-	Data    string
-	Layout  string
-	DryRun  bool
-	Summary bool
+	Data        string
+	Layout      string
+	DryRun      bool
+	Summary     bool
+	Projections []string // names without version suffix; empty means all
+}
+
+// readModels are the projections serve runs, by name, built for a terminal.
+func readModels(t terminal) []projections.Snapshotter {
+	return []projections.Snapshotter{yardmap.New(t.Layout), kpi.New(t.Layout), deadletters.New()}
+}
+
+// pick returns the models whose name (with or without its version suffix) is in names, or all.
+func pick(models []projections.Snapshotter, names []string) ([]projections.Snapshotter, error) {
+	if len(names) == 0 {
+		return models, nil
+	}
+	var out []projections.Snapshotter
+	var known []string
+	for _, n := range names {
+		found := false
+		for _, m := range models {
+			base, _, _ := strings.Cut(m.Name(), ".v")
+			if n == m.Name() || n == base {
+				out, found = append(out, m), true
+			}
+		}
+		if !found {
+			for _, m := range models {
+				base, _, _ := strings.Cut(m.Name(), ".v")
+				known = append(known, base)
+			}
+			return nil, fmt.Errorf("--projection: %q is not one of %s", n, strings.Join(known, ", "))
+		}
+	}
+	return out, nil
 }
 
 func newReplay() *cobra.Command {
@@ -44,7 +79,8 @@ the checkpoints "serve" starts from. Stop "serve" first: the store is opened exc
 	envString(fs, &f.Data, "data", "YARDTWIN_DATA", bolt.DefaultDir, "directory of the event store")
 	envString(fs, &f.Layout, "layout", "YARDTWIN_LAYOUT", "", "terminal layout GeoJSON file (default: the embedded Tanger Med-like terminal)")
 	fs.BoolVar(&f.DryRun, "dry-run", false, "rebuild and report, but do not save checkpoints")
-	fs.BoolVar(&f.Summary, "json", false, "print the rebuilt yard summary as JSON on standard output")
+	fs.BoolVar(&f.Summary, "json", false, "print the rebuilt yard summary as JSON on standard output (with yardmap)")
+	fs.StringSliceVar(&f.Projections, "projection", nil, "rebuild only these projections (yardmap, kpi, deadletters); repeatable; default all")
 	return cmd
 }
 
@@ -53,6 +89,10 @@ func replay(ctx context.Context, f replayFlags, stdout, stderr io.Writer) error 
 		ctx = context.Background()
 	}
 	t, err := loadTerminal(f.Layout)
+	if err != nil {
+		return err
+	}
+	models, err := pick(readModels(t), f.Projections)
 	if err != nil {
 		return err
 	}
@@ -68,12 +108,17 @@ func replay(ctx context.Context, f replayFlags, stdout, stderr io.Writer) error 
 	if err != nil {
 		return err
 	}
-	model := yardmap.New(t.Layout)
+	var names []string
+	ps := make([]projections.Projection, len(models))
+	for i, m := range models {
+		ps[i] = m
+		names = append(names, m.Name())
+	}
 	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
-	runner := projections.NewRunner(store, contract.NewRegistry(), nil, projections.RunnerConfig{}, log, model)
+	runner := projections.NewRunner(store, contract.NewRegistry(), nil, projections.RunnerConfig{}, log, ps...)
 	bar := progressbar.NewOptions64(int64(head),
 		progressbar.OptionSetWriter(stderr),
-		progressbar.OptionSetDescription("replay "+yardmap.Name),
+		progressbar.OptionSetDescription("replay "+strings.Join(names, ", ")),
 		progressbar.OptionShowCount(),
 		progressbar.OptionShowIts(),
 		progressbar.OptionSetItsString("events"),
@@ -87,26 +132,46 @@ func replay(ctx context.Context, f replayFlags, stdout, stderr io.Writer) error 
 		return err
 	}
 	took := time.Since(start)
-	sum := model.Summary()
-	fmt.Fprintf(stderr, "folded %d events in %v (%.0f events/s): %d containers, %d in the yard (%.1f%% full), %d anomalies\n",
-		head, took.Round(time.Millisecond), float64(head)/max(took.Seconds(), 1e-9), sum.Containers, sum.InYard, 100*sum.Fill, total(sum.Anomalies))
+	fmt.Fprintf(stderr, "folded %d events into %s in %v (%.0f events/s)\n",
+		head, strings.Join(names, ", "), took.Round(time.Millisecond), float64(head)/max(took.Seconds(), 1e-9))
+	var yardModel *yardmap.Model
+	for _, m := range models {
+		if y, ok := m.(*yardmap.Model); ok {
+			yardModel = y
+			sum := y.Summary()
+			fmt.Fprintf(stderr, "yard: %d containers, %d in the yard (%.1f%% full), %d anomalies\n", sum.Containers, sum.InYard, 100*sum.Fill, total(sum.Anomalies))
+		}
+	}
 	if !f.DryRun {
-		cps, err := checkpoint.Open(filepath.Join(f.Data, "projections"))
-		if err != nil {
-			return err
-		}
-		pos, state, err := model.Snapshot()
-		if err != nil {
-			return err
-		}
-		if err := cps.Save(model.Name(), pos, state); err != nil {
+		if err := saveCheckpoints(f.Data, models); err != nil {
 			return err
 		}
 	}
 	if f.Summary {
+		if yardModel == nil {
+			return errors.New("--json prints the yard: rebuild yardmap too")
+		}
 		enc := json.NewEncoder(stdout)
 		enc.SetIndent("", "  ")
-		return enc.Encode(sum)
+		return enc.Encode(yardModel.Summary())
+	}
+	return nil
+}
+
+// saveCheckpoints saves each model as the checkpoint serve starts from.
+func saveCheckpoints(dataDir string, models []projections.Snapshotter) error {
+	cps, err := checkpoint.Open(filepath.Join(dataDir, "projections"))
+	if err != nil {
+		return err
+	}
+	for _, m := range models {
+		pos, state, err := m.Snapshot()
+		if err != nil {
+			return err
+		}
+		if err := cps.Save(m.Name(), pos, state); err != nil {
+			return err
+		}
 	}
 	return nil
 }

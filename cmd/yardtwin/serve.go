@@ -27,6 +27,7 @@ import (
 	"github.com/yardtwin/yardtwin/projections"
 	"github.com/yardtwin/yardtwin/projections/checkpoint"
 	"github.com/yardtwin/yardtwin/projections/deadletters"
+	"github.com/yardtwin/yardtwin/projections/kpi"
 	"github.com/yardtwin/yardtwin/projections/yardmap"
 )
 
@@ -107,6 +108,8 @@ func serveOptions(f serveFlags) fx.Option {
 			newCheckpoints,
 			newYard,
 			projections.AsProjection(func(m *yardmap.Model) *yardmap.Model { return m }),
+			newKPIs,
+			projections.AsProjection(func(m *kpi.Model) *kpi.Model { return m }),
 			deadletters.New,
 			projections.AsProjection(func(m *deadletters.Model) *deadletters.Model { return m }),
 			newHTTPDeps,
@@ -160,6 +163,8 @@ func newCheckpoints(f serveFlags) (projections.Checkpoints, error) {
 
 func newYard(t terminal) *yardmap.Model { return yardmap.New(t.Layout) }
 
+func newKPIs(t terminal) *kpi.Model { return kpi.New(t.Layout) }
+
 // progress tells how far the store and the projections are.
 type progress struct {
 	store  es.Store
@@ -169,11 +174,12 @@ type progress struct {
 func (p progress) Head(ctx context.Context) (uint64, error) { return p.store.Head(ctx) }
 func (p progress) Projected() uint64                        { return p.runner.Position() }
 
-func newHTTPDeps(gw *ingest.Gateway, m *yardmap.Model, dl *deadletters.Model, checker *contract.Checker, store es.Store, reg *es.Registry, runner *projections.Runner, counters *ingest.Counters, t terminal, log *slog.Logger) httpapi.Deps {
+func newHTTPDeps(gw *ingest.Gateway, m *yardmap.Model, k *kpi.Model, dl *deadletters.Model, checker *contract.Checker, store es.Store, reg *es.Registry, runner *projections.Runner, counters *ingest.Counters, t terminal, log *slog.Logger) httpapi.Deps {
 	return httpapi.Deps{
 		Submit:        gw,
 		Yard:          m,
 		DeadLetters:   dl,
+		KPIs:          k,
 		Types:         checker.Types(),
 		Events:        store,
 		Registry:      reg,

@@ -9,6 +9,7 @@ import (
 	"io"
 	"net/http"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -39,6 +40,14 @@ func startTwin(t testing.TB, dir string) string {
 // startTwinWith is startTwin with more settings; HTTP, Lanes and LogLevel are set here.
 func startTwinWith(t testing.TB, f serveFlags) string {
 	t.Helper()
+	base, _ := runTwin(t, f)
+	return base
+}
+
+// runTwin starts the twin and returns its base URL and a stop function; the twin also stops when
+// the test ends, if it has not been stopped before.
+func runTwin(t testing.TB, f serveFlags) (string, func()) {
+	t.Helper()
 	f.HTTP, f.Lanes, f.LogLevel = "127.0.0.1:0", 4, "warn"
 	f.KafkaConsumers = max(f.KafkaConsumers, 1)
 	announce := urlWriter{url: make(chan string, 1)}
@@ -52,14 +61,18 @@ func startTwinWith(t testing.TB, f serveFlags) string {
 	if err := app.Start(ctx); err != nil {
 		t.Fatalf("start twin: %v", err)
 	}
-	t.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-		defer cancel()
-		if err := app.Stop(ctx); err != nil {
-			t.Errorf("stop twin: %v", err)
-		}
-	})
-	return <-announce.url
+	var once sync.Once
+	stop := func() {
+		once.Do(func() {
+			ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+			defer cancel()
+			if err := app.Stop(ctx); err != nil {
+				t.Errorf("stop twin: %v", err)
+			}
+		})
+	}
+	t.Cleanup(stop)
+	return <-announce.url, stop
 }
 
 // box is the n-th test container of an owner, with a correct check digit.
