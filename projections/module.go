@@ -24,6 +24,13 @@ func AsProjection(f any) any {
 
 func newRunner(lc fx.Lifecycle, sd fx.Shutdowner, store es.Store, reg *es.Registry, cps Checkpoints, cfg RunnerConfig, log *slog.Logger, ps []Projection) *Runner {
 	r := NewRunner(store, reg, cps, cfg, log, ps...)
+	Follow(lc, sd, r, log)
+	return r
+}
+
+// Follow restores r's projections when the application starts and has r follow the store until it
+// stops; a runner that fails shuts the application down.
+func Follow(lc fx.Lifecycle, sd fx.Shutdowner, r *Runner, log *slog.Logger) {
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
 	lc.Append(fx.Hook{
@@ -51,5 +58,4 @@ func newRunner(lc fx.Lifecycle, sd fx.Shutdowner, store es.Store, reg *es.Regist
 			}
 		},
 	})
-	return r
 }

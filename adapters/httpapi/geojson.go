@@ -25,8 +25,12 @@ func wgs84(l *yard.Layout, poly orb.Polygon) orb.Polygon {
 // getYardGeoJSON answers the blocks as WGS84 polygons with their fill as properties, and the
 // equipment's last positions as points.
 func (s *Server) getYardGeoJSON(w http.ResponseWriter, r *http.Request) {
-	l := s.Yard.Layout()
-	sum := s.Yard.Summary()
+	y, ok := s.yardFor(w, r)
+	if !ok {
+		return
+	}
+	l := y.Layout()
+	sum := y.Summary()
 	fc := geojson.NewFeatureCollection()
 	for _, bf := range sum.Blocks {
 		blk, ok := l.Block(bf.Block)
@@ -43,7 +47,7 @@ func (s *Server) getYardGeoJSON(w http.ResponseWriter, r *http.Request) {
 		}
 		fc.Append(f)
 	}
-	for _, mc := range s.Yard.Machines() {
+	for _, mc := range y.Machines() {
 		if !mc.Reported {
 			continue // known from the moves it made, never from a position report
 		}

@@ -12,7 +12,11 @@ import (
 
 // getBlock answers a block's bay × row × tier view.
 func (s *Server) getBlock(w http.ResponseWriter, r *http.Request) {
-	v, ok := s.Yard.Block(r.PathValue("id"))
+	y, ok := s.yardFor(w, r)
+	if !ok {
+		return
+	}
+	v, ok := y.Block(r.PathValue("id"))
 	if !ok {
 		writeError(w, http.StatusNotFound, "block %q is not in the terminal's layout", r.PathValue("id"))
 		return
@@ -26,6 +30,10 @@ const maxNear = 5000
 // getContainersNear answers the boxes within radius metres of a WGS84 point, nearest first:
 // ?near=lon,lat&radius=50&limit=100.
 func (s *Server) getContainersNear(w http.ResponseWriter, r *http.Request) {
+	y, ok := s.yardFor(w, r)
+	if !ok {
+		return
+	}
 	q := r.URL.Query()
 	if q.Get("near") == "" {
 		writeError(w, http.StatusBadRequest, "near: give a point as near=lon,lat (and radius= in metres); GET /api/v1/containers/{id} finds one box")
@@ -46,8 +54,8 @@ func (s *Server) getContainersNear(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusBadRequest, "limit: %v", err)
 		return
 	}
-	local := s.Yard.Layout().ToLocal(p)
-	boxes := s.Yard.Near(local, radius, int(limit))
+	local := y.Layout().ToLocal(p)
+	boxes := y.Near(local, radius, int(limit))
 	writeJSON(w, http.StatusOK, map[string]any{"containers": boxes, "count": len(boxes)})
 }
 
@@ -79,13 +87,17 @@ func number(v string, def, lo, hi float64) (float64, error) {
 
 // getSlotsGeoJSON answers a block's ground slots as WGS84 polygons with their stacks.
 func (s *Server) getSlotsGeoJSON(w http.ResponseWriter, r *http.Request) {
-	l := s.Yard.Layout()
+	y, ok := s.yardFor(w, r)
+	if !ok {
+		return
+	}
+	l := y.Layout()
 	blk, ok := l.Block(r.PathValue("id"))
 	if !ok {
 		writeError(w, http.StatusNotFound, "block %q is not in the terminal's layout", r.PathValue("id"))
 		return
 	}
-	view, _ := s.Yard.Block(blk.ID)
+	view, _ := y.Block(blk.ID)
 	stacks := map[[2]int][]string{}
 	for _, st := range view.Stacks {
 		for _, b := range st.Boxes {
@@ -106,8 +118,12 @@ func (s *Server) getSlotsGeoJSON(w http.ResponseWriter, r *http.Request) {
 
 // getEquipmentGeoJSON answers the machines' last positions as WGS84 points.
 func (s *Server) getEquipmentGeoJSON(w http.ResponseWriter, r *http.Request) {
+	y, ok := s.yardFor(w, r)
+	if !ok {
+		return
+	}
 	fc := geojson.NewFeatureCollection()
-	for _, mc := range s.Yard.Machines() {
+	for _, mc := range y.Machines() {
 		if !mc.Reported {
 			continue
 		}
@@ -124,9 +140,13 @@ func (s *Server) getEquipmentGeoJSON(w http.ResponseWriter, r *http.Request) {
 
 // getBerthsGeoJSON answers the berths as WGS84 lines, with the vessel alongside each.
 func (s *Server) getBerthsGeoJSON(w http.ResponseWriter, r *http.Request) {
-	l := s.Yard.Layout()
+	y, ok := s.yardFor(w, r)
+	if !ok {
+		return
+	}
+	l := y.Layout()
 	alongside := map[string]any{}
-	for _, v := range s.Yard.Visits() {
+	for _, v := range y.Visits() {
 		if v.State == "berthed" {
 			alongside[v.Berth] = v
 		}

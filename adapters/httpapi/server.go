@@ -70,6 +70,9 @@ type Deps struct {
 	Types []contract.TypeInfo
 	// LayoutGeoJSON is the terminal layout file as loaded (WGS84), served as is.
 	LayoutGeoJSON []byte
+	// PastYard answers ?at= (event time) and ?as_of= (recorded time) on the yard's read endpoints:
+	// the yard as it was, and the log position it reflects; nil refuses them.
+	PastYard func(ctx context.Context, at, asOf time.Time) (YardView, uint64, error)
 	// KPIs answers the terminal's KPIs over a window of event time; nil answers 503.
 	KPIs KPIView
 	// Events is the log GET /api/v1/stream follows; nil answers 503 there.
@@ -221,16 +224,24 @@ func (s *Server) submitEvents(w http.ResponseWriter, r *http.Request, dialect st
 }
 
 func (s *Server) getYard(w http.ResponseWriter, r *http.Request) {
-	writeJSON(w, http.StatusOK, s.Yard.Summary())
+	y, ok := s.yardFor(w, r)
+	if !ok {
+		return
+	}
+	writeJSON(w, http.StatusOK, y.Summary())
 }
 
 func (s *Server) getContainer(w http.ResponseWriter, r *http.Request) {
+	y, ok := s.yardFor(w, r)
+	if !ok {
+		return
+	}
 	id, err := iso6346.ParseContainerID(r.PathValue("id"))
 	if err != nil {
 		writeError(w, http.StatusBadRequest, "container: %v", err)
 		return
 	}
-	loc, ok := s.Yard.Container(id)
+	loc, ok := y.Container(id)
 	if !ok {
 		writeError(w, http.StatusNotFound, "container %s is not known to the twin", id)
 		return
@@ -239,15 +250,27 @@ func (s *Server) getContainer(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) getEquipment(w http.ResponseWriter, r *http.Request) {
-	writeJSON(w, http.StatusOK, map[string]any{"equipment": s.Yard.Machines()})
+	y, ok := s.yardFor(w, r)
+	if !ok {
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"equipment": y.Machines()})
 }
 
 func (s *Server) getVessels(w http.ResponseWriter, r *http.Request) {
-	writeJSON(w, http.StatusOK, map[string]any{"vessels": s.Yard.Visits()})
+	y, ok := s.yardFor(w, r)
+	if !ok {
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"vessels": y.Visits()})
 }
 
 func (s *Server) getAnomalies(w http.ResponseWriter, r *http.Request) {
-	writeJSON(w, http.StatusOK, map[string]any{"anomalies": s.Yard.Anomalies()})
+	y, ok := s.yardFor(w, r)
+	if !ok {
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"anomalies": y.Anomalies()})
 }
 
 func (s *Server) getIngest(w http.ResponseWriter, r *http.Request) {

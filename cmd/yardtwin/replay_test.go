@@ -40,7 +40,7 @@ func TestReplayEqualsLive(t *testing.T) {
 	if rebuilt.Position < live.Position {
 		t.Fatalf("replay folded to %d, the live twin had %d", rebuilt.Position, live.Position)
 	}
-	if !strings.Contains(errs.String(), "yardmap.v1, kpi.v1, deadletters.v1") {
+	if !strings.Contains(errs.String(), "yardmap.v2, kpi.v1, deadletters.v1") {
 		t.Fatalf("replay did not rebuild every projection: %s", errs.String())
 	}
 

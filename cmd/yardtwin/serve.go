@@ -109,6 +109,7 @@ func serveOptions(f serveFlags) fx.Option {
 			newYard,
 			projections.AsProjection(func(m *yardmap.Model) *yardmap.Model { return m }),
 			newKPIs,
+			newPastYard,
 			projections.AsProjection(func(m *kpi.Model) *kpi.Model { return m }),
 			deadletters.New,
 			projections.AsProjection(func(m *deadletters.Model) *deadletters.Model { return m }),
@@ -174,12 +175,13 @@ type progress struct {
 func (p progress) Head(ctx context.Context) (uint64, error) { return p.store.Head(ctx) }
 func (p progress) Projected() uint64                        { return p.runner.Position() }
 
-func newHTTPDeps(gw *ingest.Gateway, m *yardmap.Model, k *kpi.Model, dl *deadletters.Model, checker *contract.Checker, store es.Store, reg *es.Registry, runner *projections.Runner, counters *ingest.Counters, t terminal, log *slog.Logger) httpapi.Deps {
+func newHTTPDeps(gw *ingest.Gateway, m *yardmap.Model, past *pastYard, k *kpi.Model, dl *deadletters.Model, checker *contract.Checker, store es.Store, reg *es.Registry, runner *projections.Runner, counters *ingest.Counters, t terminal, log *slog.Logger) httpapi.Deps {
 	return httpapi.Deps{
 		Submit:        gw,
 		Yard:          m,
 		DeadLetters:   dl,
 		KPIs:          k,
+		PastYard:      past.At,
 		Types:         checker.Types(),
 		Events:        store,
 		Registry:      reg,

@@ -18,7 +18,7 @@ import (
 )
 
 // Name is the checkpoint key of the projection; bump the suffix when the snapshot's shape changes.
-const Name = "yardmap.v1"
+const Name = "yardmap.v2" // v2: gob snapshots
 
 // Where a container is.
 const (

@@ -1,0 +1,62 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"go.uber.org/fx"
+
+	"github.com/yardtwin/yardtwin/adapters/httpapi"
+	"github.com/yardtwin/yardtwin/domain/es"
+	"github.com/yardtwin/yardtwin/projections"
+	"github.com/yardtwin/yardtwin/projections/timetravel"
+	"github.com/yardtwin/yardtwin/projections/yardmap"
+)
+
+// pastYard is the yard at any past moment (?at=, ?as_of=): time-travel views of the log, followed by
+// a runner of their own, so that building their snapshots never holds back the live projections.
+type pastYard struct{ views *timetravel.Views }
+
+func newPastYard(lc fx.Lifecycle, sd fx.Shutdowner, store es.Store, reg *es.Registry, cps projections.Checkpoints, f serveFlags, t terminal, log *slog.Logger) *pastYard {
+	v := timetravel.New(store, reg, func() projections.Snapshotter { return yardmap.New(t.Layout) }, timetravel.Config{Log: log})
+	r := projections.NewRunner(store, reg, cps, projections.RunnerConfig{CheckpointEvery: f.CheckpointEvery}, log, v)
+	projections.Follow(lc, sd, r, log)
+
+	// After a restart only the newest snapshot comes back from the checkpoint; Warm rebuilds the
+	// older ones in the background so that far-past queries get fast again.
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	lc.Append(fx.Hook{
+		OnStart: func(context.Context) error {
+			go func() {
+				defer close(done)
+				if err := v.Warm(ctx); err != nil && !errors.Is(err, context.Canceled) {
+					log.Warn("time travel: warm-up stopped", "err", err)
+				}
+			}()
+			return nil
+		},
+		OnStop: func(stop context.Context) error {
+			cancel()
+			select {
+			case <-done:
+				return nil
+			case <-stop.Done():
+				return fmt.Errorf("stop time travel warm-up: %w", stop.Err())
+			}
+		},
+	})
+	return &pastYard{views: v}
+}
+
+// At is the yard at event time at as known at recorded time asOf (either may be zero).
+func (p *pastYard) At(ctx context.Context, at, asOf time.Time) (httpapi.YardView, uint64, error) {
+	m, pos, err := p.views.At(ctx, at, asOf)
+	if err != nil {
+		return nil, 0, err
+	}
+	return m.(*yardmap.Model), pos, nil
+}
