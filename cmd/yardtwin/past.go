@@ -20,10 +20,11 @@ import (
 // a runner of their own, so that building their snapshots never holds back the live projections.
 type pastYard struct{ views *timetravel.Views }
 
-func newPastYard(lc fx.Lifecycle, sd fx.Shutdowner, store es.Store, reg *es.Registry, cps projections.Checkpoints, f serveFlags, t terminal, log *slog.Logger) *pastYard {
+// newPastYard builds the views; they join the live runner (asPastYardProjection), which hands them
+// the events it has decoded anyway: they queue them and fold in the background, so they never hold
+// back the live projections.
+func newPastYard(lc fx.Lifecycle, store es.Store, reg *es.Registry, t terminal, log *slog.Logger) *pastYard {
 	v := timetravel.New(store, reg, func() projections.Snapshotter { return yardmap.New(t.Layout) }, timetravel.Config{Log: log})
-	r := projections.NewRunner(store, reg, cps, projections.RunnerConfig{CheckpointEvery: f.CheckpointEvery}, log, v)
-	projections.Follow(lc, sd, r, log)
 
 	// After a restart only the newest snapshot comes back from the checkpoint; Warm rebuilds the
 	// older ones in the background so that far-past queries get fast again.
@@ -51,6 +52,9 @@ func newPastYard(lc fx.Lifecycle, sd fx.Shutdowner, store es.Store, reg *es.Regi
 	})
 	return &pastYard{views: v}
 }
+
+// projection is the views as the live runner sees them.
+func (p *pastYard) projection() *timetravel.Views { return p.views }
 
 // At is the yard at event time at as known at recorded time asOf (either may be zero).
 func (p *pastYard) At(ctx context.Context, at, asOf time.Time) (httpapi.YardView, uint64, error) {

@@ -110,6 +110,7 @@ func serveOptions(f serveFlags) fx.Option {
 			projections.AsProjection(func(m *yardmap.Model) *yardmap.Model { return m }),
 			newKPIs,
 			newPastYard,
+			projections.AsProjection((*pastYard).projection),
 			projections.AsProjection(func(m *kpi.Model) *kpi.Model { return m }),
 			deadletters.New,
 			projections.AsProjection(func(m *deadletters.Model) *deadletters.Model { return m }),
