@@ -16,7 +16,7 @@ type KPIView interface {
 }
 
 // kpiParams are the query parameters of GET /api/v1/kpis.
-var kpiParams = []string{"from", "to"}
+var kpiParams = []string{"from", "to", "at"}
 
 // getKPIs answers GET /api/v1/kpis?from=&to=: the KPIs of a window of event time. Both bounds are
 // optional RFC 3339 times (from inclusive, to exclusive; left out, the start or the end of the
@@ -29,8 +29,11 @@ func (s *Server) getKPIs(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	for name, vs := range q {
 		switch {
-		case name != "from" && name != "to":
-			writeError(w, http.StatusBadRequest, "%s: unknown parameter; KPIs take %s", name, strings.Join(kpiParams, " and "))
+		case name == "as_of":
+			writeError(w, http.StatusBadRequest, "as_of: KPIs are computed from everything known now; ask for a window of event time with from and to (at= is the window ending then)")
+			return
+		case name != "from" && name != "to" && name != "at":
+			writeError(w, http.StatusBadRequest, "%s: unknown parameter; KPIs take %s", name, strings.Join(kpiParams, ", "))
 			return
 		case len(vs) > 1:
 			writeError(w, http.StatusBadRequest, "%s: given %d times, give it once", name, len(vs))
@@ -46,6 +49,15 @@ func (s *Server) getKPIs(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		writeError(w, http.StatusBadRequest, "to: %v", err)
 		return
+	}
+	// at= asks for the KPIs as they stood at that moment: the window ends there.
+	at, err := rfc3339Param(q.Get("at"))
+	if err != nil {
+		writeError(w, http.StatusBadRequest, "at: %v", err)
+		return
+	}
+	if !at.IsZero() && (to.IsZero() || at.Before(to)) {
+		to = at
 	}
 	if !from.IsZero() && !to.IsZero() && !to.After(from) {
 		writeError(w, http.StatusBadRequest, "to: %s is not after from (%s)", to.Format(time.RFC3339Nano), from.Format(time.RFC3339Nano))

@@ -136,3 +136,23 @@ func TestGetKPIsWithoutAModel(t *testing.T) {
 		t.Fatalf("status %d: %s", rec.Code, rec.Body)
 	}
 }
+
+// TestKPIsAtAndAsOf: at= ends the window at that moment; as_of= is refused with the reason.
+func TestKPIsAtAndAsOf(t *testing.T) {
+	var got [2]time.Time
+	s := New(Config{}, Deps{KPIs: kpiFunc(func(from, to time.Time) kpi.Report { got = [2]time.Time{from, to}; return kpi.Report{} })})
+	rec := httptest.NewRecorder()
+	s.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/api/v1/kpis?to=2026-11-22T00:00:00Z&at=2026-11-21T12:00:00Z", nil))
+	if rec.Code != http.StatusOK || !got[1].Equal(time.Date(2026, 11, 21, 12, 0, 0, 0, time.UTC)) {
+		t.Fatalf("at: %d, window %v", rec.Code, got)
+	}
+	rec = httptest.NewRecorder()
+	s.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/api/v1/kpis?as_of=2026-11-21T12:00:00Z", nil))
+	if rec.Code != http.StatusBadRequest || !strings.Contains(rec.Body.String(), "as_of") {
+		t.Fatalf("as_of: %d %s", rec.Code, rec.Body)
+	}
+}
+
+type kpiFunc func(from, to time.Time) kpi.Report
+
+func (f kpiFunc) Report(from, to time.Time) kpi.Report { return f(from, to) }
