@@ -73,7 +73,7 @@ func TestGetKPIsRefusesMalformedWindows(t *testing.T) {
 		{name: "an unescaped plus", giveQuery: "from=2026-03-02T07:30:00+01:00", wantError: "from: \"2026-03-02T07:30:00 01:00\" is not an RFC 3339 time such as 2026-03-02T06:00:00Z (a + in a URL query reads as a space: write it %2B)"},
 		{name: "to before from", giveQuery: "from=2026-03-03T00:00:00Z&to=2026-03-02T00:00:00Z", wantError: "to: 2026-03-02T00:00:00Z is not after from (2026-03-03T00:00:00Z)"},
 		{name: "an empty window", giveQuery: "from=2026-03-03T00:00:00Z&to=2026-03-03T00:00:00Z", wantError: "to: 2026-03-03T00:00:00Z is not after from"},
-		{name: "an unknown parameter", giveQuery: "form=2026-03-03T00:00:00Z", wantError: "form: unknown parameter; KPIs take from and to"},
+		{name: "an unknown parameter", giveQuery: "form=2026-03-03T00:00:00Z", wantError: "form: unknown parameter; KPIs take from, to, at"},
 		{name: "a parameter twice", giveQuery: "to=2026-03-03T00:00:00Z&to=2026-03-04T00:00:00Z", wantError: "to: given 2 times"},
 	}
 	for _, tt := range tests {
