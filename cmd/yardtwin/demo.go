@@ -72,28 +72,11 @@ func loadServeTerminal(f serveFlags) (terminal, error) {
 // runDemo starts the feed once the projection has folded what is already stored, so that the
 // simulated terminal continues from the twin's yard instead of stacking into taken slots.
 func runDemo(lc fx.Lifecycle, sd fx.Shutdowner, sc demoScenario, t terminal, gw *ingest.Gateway, store es.Store, runner *projections.Runner, model *yardmap.Model, log *slog.Logger) {
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan struct{})
-	lc.Append(fx.Hook{
-		OnStart: func(context.Context) error {
-			go func() {
-				defer close(done)
-				if err := feedDemo(ctx, sc, t.Layout, gw, store, runner, model, log); err != nil {
-					log.Error("demo feed stopped", "err", err)
-					_ = sd.Shutdown(fx.ExitCode(1))
-				}
-			}()
-			return nil
-		},
-		OnStop: func(stop context.Context) error {
-			cancel()
-			select {
-			case <-done:
-				return nil
-			case <-stop.Done():
-				return fmt.Errorf("stop demo feed: %w", stop.Err())
-			}
-		},
+	background(lc, "demo feed", func(ctx context.Context) error {
+		return feedDemo(ctx, sc, t.Layout, gw, store, runner, model, log)
+	}, func(err error) {
+		log.Error("demo feed stopped", "err", err)
+		_ = sd.Shutdown(fx.ExitCode(1))
 	})
 }
 

@@ -2,8 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
-	"fmt"
 	"log/slog"
 	"time"
 
@@ -28,27 +26,8 @@ func newPastYard(lc fx.Lifecycle, store es.Store, reg *es.Registry, t terminal, 
 
 	// After a restart only the newest snapshot comes back from the checkpoint; Warm rebuilds the
 	// older ones in the background so that far-past queries get fast again.
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan struct{})
-	lc.Append(fx.Hook{
-		OnStart: func(context.Context) error {
-			go func() {
-				defer close(done)
-				if err := v.Warm(ctx); err != nil && !errors.Is(err, context.Canceled) {
-					log.Warn("time travel: warm-up stopped", "err", err)
-				}
-			}()
-			return nil
-		},
-		OnStop: func(stop context.Context) error {
-			cancel()
-			select {
-			case <-done:
-				return nil
-			case <-stop.Done():
-				return fmt.Errorf("stop time travel warm-up: %w", stop.Err())
-			}
-		},
+	background(lc, "time travel warm-up", v.Warm, func(err error) {
+		log.Warn("time travel: warm-up stopped", "err", err)
 	})
 	return &pastYard{views: v}
 }
