@@ -161,6 +161,8 @@ var (
 	// jsImport finds static imports and re-exports (import … from "x", import "x", export … from "x")
 	// and dynamic imports (import("x")), with the names a static import takes, if any.
 	jsImport = regexp.MustCompile(`(?m)^\s*(?:import|export)\s+(?:(\{[^}]*\}|\*\s+as\s+\w+|\w+)\s+from\s+)?['"]([^'"]+)['"]|\bimport\(\s*['"]([^'"]+)['"]\s*\)`)
+	// jsWorker finds the scripts a module starts as workers: new Worker(new URL('./x.js', import.meta.url)).
+	jsWorker = regexp.MustCompile(`\bnew\s+(?:Shared)?Worker\(\s*new\s+URL\(\s*['"]([^'"]+)['"]\s*,\s*import\.meta\.url\s*\)`)
 	// jsExport finds the names a module exports.
 	jsExport = regexp.MustCompile(`(?m)^export\s+(?:async\s+)?(?:function\*?|class|const|let|var)\s+([A-Za-z_$][\w$]*)|^export\s+\{([^}]*)\}`)
 )
@@ -185,6 +187,9 @@ func moduleImports(t *testing.T, file string) []jsImportRef {
 		}
 		refs = append(refs, jsImportRef{from: file, spec: spec, names: names})
 	}
+	for _, m := range jsWorker.FindAllStringSubmatch(readAsset(t, file), -1) {
+		refs = append(refs, jsImportRef{from: file, spec: m[1]})
+	}
 	return refs
 }
 
@@ -205,9 +210,9 @@ func moduleExports(t *testing.T, file string) []string {
 	return names
 }
 
-// TestModuleGraph follows index.html's references and every module's imports: each must name an
-// embedded file by a relative path, each named import must be exported, and every embedded module
-// must be reached. With no bundler, this is what stands between a typo and a blank page.
+// TestModuleGraph follows index.html's references, every module's imports and the workers it
+// starts: each must name an embedded file by a relative path, each named import must be exported,
+// and every embedded module must be reached. With no bundler, this is what stands between a typo and a blank page.
 func TestModuleGraph(t *testing.T) {
 	embedded := map[string]bool{}
 	for _, n := range assetNames(t) {
@@ -269,39 +274,87 @@ func TestModuleGraph(t *testing.T) {
 }
 
 // TestOffline checks that no asset refers to another site: the UI runs where there is no internet.
+// The SVG namespace, an identifier that is never fetched, is the one address allowed.
 func TestOffline(t *testing.T) {
 	url := regexp.MustCompile(`(?i)\b(?:https?:|wss?:)?//[a-z0-9.-]+\.[a-z]{2,}`)
+	svgNS := regexp.MustCompile(`(?:xmlns=)?["']http://www\.w3\.org/2000/svg["']`)
 	for _, name := range assetNames(t) {
-		text := strings.ReplaceAll(readAsset(t, name), `xmlns="http://www.w3.org/2000/svg"`, "")
+		text := svgNS.ReplaceAllString(readAsset(t, name), "")
 		if m := url.FindString(text); m != "" {
 			t.Errorf("%s refers to %s: embed what it needs instead", name, m)
 		}
 	}
 }
 
-// TestStringKeys checks that every text key the page uses is in the English dictionary, which is
-// the fallback for every other language.
-func TestStringKeys(t *testing.T) {
-	dict := readAsset(t, "js/strings.js")
-	start := strings.Index(dict, "export const en = {")
-	end := strings.Index(dict[start:], "\n};")
-	if start < 0 || end < 0 {
-		t.Fatal("js/strings.js: no `export const en = {` … `};` block")
+// dictionaries reads the dictionaries of js/strings.js: each `export const xx = {` … `};` block whose
+// name is listed in `export const dictionaries = { … }`, as language → set of keys.
+func dictionaries(t *testing.T) map[string]map[string]bool {
+	t.Helper()
+	src := readAsset(t, "js/strings.js")
+	list := regexp.MustCompile(`(?m)^export const dictionaries = \{([^}]*)\};`).FindStringSubmatch(src)
+	if list == nil {
+		t.Fatal("js/strings.js: no `export const dictionaries = { … };`")
 	}
-	keys := map[string]bool{}
-	for _, m := range regexp.MustCompile(`(?m)^\s*'([\w.]+)':`).FindAllStringSubmatch(dict[start:start+end], -1) {
-		if keys[m[1]] {
-			t.Errorf("js/strings.js: key %q defined twice", m[1])
+	keyRe := regexp.MustCompile(`(?m)^\s*'([\w.]+)':`)
+	out := map[string]map[string]bool{}
+	for _, lang := range strings.Split(list[1], ",") {
+		lang = strings.TrimSpace(lang)
+		if lang == "" {
+			continue
 		}
-		keys[m[1]] = true
+		head := "export const " + lang + " = {"
+		start := strings.Index(src, head)
+		if start < 0 {
+			t.Fatalf("js/strings.js: dictionary %q is listed but there is no `%s`", lang, head)
+		}
+		end := strings.Index(src[start:], "\n};")
+		if end < 0 {
+			t.Fatalf("js/strings.js: dictionary %q does not end with a line `};`", lang)
+		}
+		keys := map[string]bool{}
+		for _, m := range keyRe.FindAllStringSubmatch(src[start:start+end], -1) {
+			if keys[m[1]] {
+				t.Errorf("js/strings.js: %s: key %q defined twice", lang, m[1])
+			}
+			keys[m[1]] = true
+		}
+		if len(keys) < 20 {
+			t.Fatalf("js/strings.js: %s: read only %d keys; has the dictionary's layout changed?", lang, len(keys))
+		}
+		out[lang] = keys
 	}
-	if len(keys) < 20 {
-		t.Fatalf("js/strings.js: read only %d keys; has the dictionary's layout changed?", len(keys))
+	return out
+}
+
+// TestStringKeys checks that every text key the page uses is in every dictionary, and that the
+// dictionaries have the same keys: no text is left in English on a French page, and no translation
+// is left behind when a key goes.
+func TestStringKeys(t *testing.T) {
+	dicts := dictionaries(t)
+	for _, lang := range []string{"en", "fr"} {
+		if dicts[lang] == nil {
+			t.Fatalf("js/strings.js: no %q dictionary in `dictionaries`", lang)
+		}
+	}
+	en := dicts["en"]
+	for lang, keys := range dicts {
+		for k := range en {
+			if !keys[k] {
+				t.Errorf("js/strings.js: %s lacks key %q", lang, k)
+			}
+		}
+		for k := range keys {
+			if !en[k] {
+				t.Errorf("js/strings.js: %s has key %q, which en does not", lang, k)
+			}
+		}
 	}
 	uses := []*regexp.Regexp{
-		regexp.MustCompile(`\bt\(\s*'([\w.]+)'`),                  // t('key', …) in modules
-		regexp.MustCompile(`\brow\(\s*'([\w.]+)'`),                // search.js result rows
-		regexp.MustCompile(`\bdata-i18n(?:-[a-z-]+)?="([\w.]+)"`), // index.html
+		regexp.MustCompile(`\bt\(\s*'([\w.]+)'`),                             // t('key', …) in modules
+		regexp.MustCompile(`\bt\([^()'\n]*\?\s*'([\w.]+)'\s*:\s*'([\w.]+)'`), // t(cond ? 'a' : 'b', …)
+		regexp.MustCompile(`\brow\(\s*'([\w.]+)'`),                           // search.js result rows
+		regexp.MustCompile(`\b(?:noData|legendKey)\(\s*'([\w.]+)'`),          // legend.js keys
+		regexp.MustCompile(`\bdata-i18n(?:-[a-z-]+)?="([\w.]+)"`),            // index.html
 	}
 	for _, name := range assetNames(t) {
 		if ext := path.Ext(name); ext != ".js" && ext != ".html" {
@@ -310,10 +363,77 @@ func TestStringKeys(t *testing.T) {
 		text := readAsset(t, name)
 		for _, re := range uses {
 			for _, m := range re.FindAllStringSubmatch(text, -1) {
-				if !keys[m[1]] {
-					t.Errorf("%s uses text key %q, which js/strings.js does not define", name, m[1])
+				for _, key := range m[1:] {
+					if key == "" {
+						continue
+					}
+					for lang, keys := range dicts {
+						if !keys[key] {
+							t.Errorf("%s uses text key %q, which the %s dictionary of js/strings.js does not define", name, key, lang)
+						}
+					}
 				}
 			}
+		}
+	}
+}
+
+// TestLabelGroups checks that every value the API may send in an enumerated field has a text in
+// each dictionary under its group (label(group, value) in the modules).
+func TestLabelGroups(t *testing.T) {
+	groups := map[string][]string{
+		"where":    {"announced", "quay", "truck", "yard", "vessel", "gone", "unknown"},
+		"kind":     {"quay_crane", "yard_crane", "truck", "straddle_carrier", "reach_stacker"},
+		"machine":  {"working", "idle", "waiting", "maintenance", "breakdown", "offline"},
+		"category": {"import", "export", "transhipment", "empty"},
+		"hold":     {"customs", "inspection", "damage", "payment", "documents", "operator"},
+		"visit":    {"arrived", "berthed", "departed"},
+		"anomaly": {"slot_conflict", "lift_unknown", "lift_mismatch", "unsupported_tier", "bad_check_digit",
+			"moved_unlifted", "left_from_stack", "out_of_order", "late_report"},
+		"kpi": {"qc_gross_moves_per_hour", "berth_productivity", "berth_time", "port_stay", "truck_turn_time",
+			"productive_moves", "rehandles", "rehandle_ratio", "yard_utilisation", "dwell_time"},
+		"event": {"quay.VesselArrived", "quay.VesselBerthed", "quay.VesselDeparted", "quay.ContainerDischarged",
+			"quay.ContainerLoaded", "yard.ContainerAnnounced", "yard.ContainerStacked", "yard.ContainerLifted",
+			"yard.ContainerHeld", "yard.ContainerReleased", "gate.TruckArrived", "gate.TruckLeft",
+			"gate.ContainerGatedIn", "gate.ContainerGatedOut", "equipment.PositionReported", "equipment.StatusChanged"},
+	}
+	for lang, keys := range dictionaries(t) {
+		for group, values := range groups {
+			for _, v := range values {
+				if !keys[group+"."+v] {
+					t.Errorf("js/strings.js: %s has no text for %s %q (key %s.%s)", lang, group, v, group, v)
+				}
+			}
+		}
+	}
+}
+
+// TestHooks checks that the page keeps the ids and data attributes that browser tests and scripts
+// rely on.
+func TestHooks(t *testing.T) {
+	page := readAsset(t, "index.html")
+	for _, id := range []string{
+		"app", "map", "status", "totals", "search", "search-form", "search-result", "vessels", "anomaly-counts",
+		"anomalies", "tooltip", "legend", "zoom-in", "zoom-out", "zoom-fit", "panel-toggle", "colour-mode",
+		"block-view", "block-list", "kpis", "time-slider", "time-label", "time-live", "time-play", "lang",
+	} {
+		if !strings.Contains(page, `id="`+id+`"`) {
+			t.Errorf("index.html has no #%s", id)
+		}
+	}
+	for _, attr := range []string{"data-state", "data-blocks", "data-equipment", "data-position", "data-updated", "data-mode", "data-stream", "data-updates"} {
+		if !regexp.MustCompile(`<div id="status"[^>]*\b` + attr + `=`).MatchString(page) {
+			t.Errorf("index.html: #status has no %s", attr)
+		}
+	}
+	for _, mode := range []string{"fill", "category", "dwell", "reefer"} {
+		if !strings.Contains(page, `<option value="`+mode+`"`) {
+			t.Errorf("index.html: #colour-mode offers no %q", mode)
+		}
+	}
+	for _, lang := range []string{"en", "fr"} {
+		if !strings.Contains(page, `<option value="`+lang+`"`) {
+			t.Errorf("index.html: #lang offers no %q", lang)
 		}
 	}
 }

@@ -1,7 +1,8 @@
 // Small helpers to build DOM nodes. Text from the server always goes in as text, never as HTML.
 
 /**
- * h creates an element. props: `class`, `text`, `dataset` (object), `on` (event → handler), any
+ * h creates an element. props: `class`, `text`, `dataset` (object; null and undefined values are
+ * left out), `on` (event → handler), any
  * other key is set as an attribute (skipped when null, undefined or false). Children are nodes or
  * strings; null and false children are skipped.
  */
@@ -11,7 +12,9 @@ export function h(tag, props = {}, ...children) {
     if (v == null || v === false) continue;
     if (k === 'class') el.className = v;
     else if (k === 'text') el.textContent = v;
-    else if (k === 'dataset') Object.assign(el.dataset, v);
+    else if (k === 'dataset') {
+      for (const [dk, dv] of Object.entries(v)) if (dv != null) el.dataset[dk] = dv;
+    }
     else if (k === 'on') for (const [type, fn] of Object.entries(v)) el.addEventListener(type, fn);
     else el.setAttribute(k, v === true ? '' : String(v));
   }

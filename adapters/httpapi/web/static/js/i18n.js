@@ -6,6 +6,37 @@ import { dictionaries, en } from './strings.js';
 let lang = 'en';
 let dict = en;
 
+/** languages lists the tags of the languages the UI speaks. */
+export const languages = Object.keys(dictionaries);
+
+/** storageKey is where the chosen language is kept (localStorage). */
+const storageKey = 'yardtwin.lang';
+
+/** pickLanguage returns the tag the page starts in: ?lang=, else the one chosen before, else the browser's. */
+export function pickLanguage() {
+  const url = new URLSearchParams(location.search).get('lang');
+  let stored = null;
+  try {
+    stored = localStorage.getItem(storageKey);
+  } catch {
+    // storage disabled: the browser's language it is
+  }
+  for (const tag of [url, stored, ...(navigator.languages ?? []), navigator.language]) {
+    const base = String(tag || '').toLowerCase().split('-')[0];
+    if (dictionaries[base]) return base;
+  }
+  return 'en';
+}
+
+/** rememberLanguage keeps the planner's choice for the next visit. */
+export function rememberLanguage(tag) {
+  try {
+    localStorage.setItem(storageKey, tag);
+  } catch {
+    // storage disabled: the choice lasts for this page only
+  }
+}
+
 /** setLanguage switches the UI language; unknown tags fall back to English. Returns the tag used. */
 export function setLanguage(tag) {
   const base = String(tag || '').toLowerCase().split('-')[0];
@@ -13,6 +44,7 @@ export function setLanguage(tag) {
   dict = dictionaries[lang];
   document.documentElement.lang = lang;
   numberFmt = new Intl.NumberFormat(lang);
+  dateTimeFmt = new Intl.DateTimeFormat(lang, { year: 'numeric', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' });
   return lang;
 }
 
@@ -38,6 +70,7 @@ export function label(group, value) {
 }
 
 let numberFmt = new Intl.NumberFormat('en');
+let dateTimeFmt = new Intl.DateTimeFormat('en', { year: 'numeric', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' });
 
 /**
  * errorText says what went wrong with a call to the twin: the server's own message, or, when the
@@ -50,6 +83,19 @@ export function errorText(err) {
 /** int formats a count. */
 export function int(n) {
   return Number.isFinite(n) ? numberFmt.format(Math.round(n)) : '–';
+}
+
+/** num formats a number with at most `digits` decimals (and at least `min`). */
+export function num(n, digits = 1, min = 0) {
+  if (!Number.isFinite(n)) return '–';
+  return new Intl.NumberFormat(lang, { maximumFractionDigits: digits, minimumFractionDigits: Math.min(min, digits) }).format(n);
+}
+
+/** dateTime formats an instant (Date, epoch ms or RFC 3339 text) with its date and time of day, to the minute. */
+export function dateTime(at) {
+  const d = at instanceof Date ? at : new Date(at);
+  if (Number.isNaN(d.getTime())) return '–';
+  return dateTimeFmt.format(d);
 }
 
 /** pct formats a fraction (0..1) as a percentage, with one decimal under 10 %. */

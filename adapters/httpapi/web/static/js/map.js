@@ -1,40 +1,53 @@
-// The yard map: a canvas showing the terminal layout, blocks coloured by fill, vessels at berth and
-// the equipment, with pan and zoom. It draws only when something changed (a refresh, a pan, a zoom,
-// a machine still gliding to its new position), never on a timer.
+// The yard map: a canvas showing the terminal layout, blocks coloured by fill (or by category, dwell
+// or reefer plugs: modes.js), vessels at berth and the equipment, with pan and zoom. It draws only
+// when something changed (a refresh, a pan, a zoom, a machine still gliding to its new position, a
+// pulsing highlight), never on a timer. Blocks are drawn, never boxes: the cost of a frame does not
+// grow with the number of containers in the yard.
 //
 // Geometry is kept in local metres (geo.js), built once per layout; polygons and lines are Path2D
 // objects drawn through the view's transform, and symbols and labels in screen pixels on top.
 
 import { Projection, View, bbox, inRing, niceLength } from './geo.js';
 import { buildLayers, collectPositions, emptyLayers, firstRing, makeBlock } from './layers.js';
-import { fillRGB, inkOn, readTheme, statusColour } from './palette.js';
+import { blockStyle } from './modes.js';
+import { cssRGB, inkOn, readTheme, statusColour } from './palette.js';
+import { frameDrawn } from './perf.js';
 import { drawSymbol, symbolSize } from './symbols.js';
-import { int, pct, t } from './i18n.js';
+import { int, t } from './i18n.js';
 
 /** glideMs is how long a machine takes to move from its last reported position to the new one. */
 const glideMs = 900;
 /** teleportM: a machine that moved farther than this between refreshes jumps instead of gliding. */
 const teleportM = 400;
-/** pulseMs is how long the search mark pulses before it stays still. */
+/** pulseMs is how long the search mark and a highlighted block pulse before they stay still. */
 const pulseMs = 3000;
+/** clickSlopPx: a press that moves less than this before it is released is a click, not a drag. */
+const clickSlopPx = 5;
 
 const reducedMotion = matchMedia('(prefers-reduced-motion: reduce)');
 
 /**
  * YardMap draws the yard on a canvas. Feed it the layout once (setLayout), then live data (setYard,
- * setVessels) as it comes. onHover(hit, clientX, clientY) is called as the pointer moves over a
- * block or a machine, and with a null hit when it leaves them. insets() returns the room, in CSS
- * pixels from each edge ({top, right, bottom, left}), that controls drawn over the map take, so that
- * fitting the terminal keeps clear of them.
+ * setVessels, moveMachine, setMachineStatus) as it comes. onHover(hit, clientX, clientY) is called
+ * as the pointer moves over a block or a machine, and with a null hit when it leaves them;
+ * onClick(hit) when one is clicked (a press and release without a drag). insets() returns the room,
+ * in CSS pixels from each edge ({top, right, bottom, left}), that controls drawn over the map take,
+ * so that fitting the terminal keeps clear of them.
  */
 export class YardMap {
-  constructor(canvas, { onHover = () => {}, insets = () => ({}) } = {}) {
+  constructor(canvas, { onHover = () => {}, onClick = () => {}, insets = () => ({}) } = {}) {
     this.canvas = canvas;
     this.ctx = canvas.getContext('2d');
     this.view = new View();
     this.theme = readTheme();
     this.onHover = onHover;
+    this.onClick = onClick;
     this.insets = insets;
+    this.mode = 'fill'; // colour mode, modes.js
+    this.dwell = null; // {days: Map block → mean dwell in days, max} for the dwell mode
+    this.selected = null; // block id shown in the block view
+    this.focused = null; // block id focused in the block list
+    this.flash = null; // {id, t0}: a block brought to the planner's attention (anomaly)
     this.inset = {}; // the last insets(), measured on resize and fit
     this.proj = null;
     this.extent = null;
@@ -77,6 +90,7 @@ export class YardMap {
     if (!ll) throw new Error('the layout has no geometry');
     this.proj = new Projection((ll[0] + ll[2]) / 2, (ll[1] + ll[3]) / 2);
     this.layers = buildLayers(features, this.proj);
+    this.recolour();
     this.extent = bbox(positions.map((p) => this.proj.local(p)));
     this.userMoved = false;
     this.fit();
@@ -84,12 +98,18 @@ export class YardMap {
     return { name: terminal.name ?? '', locode: terminal.locode ?? '' };
   }
 
-  /** setYard takes the block and equipment features of yard.geojson. */
-  setYard({ blocks, equipment }) {
+  /**
+   * setYard takes the block and equipment features of yard.geojson, and the summary's per-block
+   * entries (for the reefer plugs in use, which only /api/v1/yard gives).
+   */
+  setYard({ blocks, equipment, summary }) {
     if (!this.proj) return;
+    const byBlock = new Map((summary?.blocks ?? []).map((b) => [b.block, b]));
     this.live = new Map();
     for (const f of blocks) {
       const p = f.properties;
+      const s = byBlock.get(p.id);
+      if (s) p.reefer_plugs_used = s.reefer_plugs_used;
       this.live.set(p.id, p);
       if (!this.layers.blocks.has(p.id)) {
         const blk = makeBlock(p, firstRing(f.geometry), this.proj);
@@ -114,8 +134,126 @@ export class YardMap {
     }
     this.machines = next;
     if (moved) this.movingUntil = now + glideMs; // else nothing glides: one frame will do
+    this.recolour();
     this.invalidate();
     this.refreshHover();
+  }
+
+  /**
+   * moveMachine applies one position report ({id, kind, lonlat: [lon, lat], at}) at once: the
+   * machine glides there from where it is drawn. A machine not seen before appears.
+   */
+  moveMachine({ id, kind, lonlat, at }) {
+    if (!this.proj || !id || !Array.isArray(lonlat)) return;
+    const now = performance.now();
+    const to = this.proj.local(lonlat);
+    const prev = this.machines.get(id);
+    let from = to;
+    if (prev && !reducedMotion.matches) {
+      const cur = machineAt(prev, now);
+      if (Math.hypot(cur[0] - to[0], cur[1] - to[1]) < teleportM) from = cur;
+    }
+    this.machines.set(id, { id, kind: kind ?? prev?.kind, status: prev?.status ?? '', place: prev?.place, at, from, to, t0: now });
+    if (from !== to) this.movingUntil = Math.max(this.movingUntil, now + glideMs);
+    this.invalidate();
+  }
+
+  /** setMachineStatus applies a status change to a machine already drawn. */
+  setMachineStatus(id, status) {
+    const m = this.machines.get(id);
+    if (!m || m.status === status) return;
+    m.status = status;
+    this.invalidate();
+  }
+
+  /** setColourMode colours the blocks by fill, category, dwell or reefer (modes.js). */
+  setColourMode(mode) {
+    this.mode = mode;
+    this.recolour();
+    this.invalidate();
+  }
+
+  /** setDwell gives the dwell mode its data: {days: Map block → mean days, max}, or null. */
+  setDwell(dwell) {
+    this.dwell = dwell;
+    this.recolour();
+    this.invalidate();
+  }
+
+  // recolour works out each block's colour and label once per change of data or mode, so that a
+  // frame only reads them.
+  recolour() {
+    for (const blk of this.layers.blocks.values()) {
+      const st = blockStyle(this.mode, blk.id, this.live.get(blk.id), this.dwell);
+      blk.rgb = st.rgb;
+      blk.css = st.rgb ? cssRGB(st.rgb) : null;
+      blk.ink = st.rgb ? inkOn(st.rgb) : null;
+      blk.sub = st.sub;
+      blk.text = st.text;
+    }
+  }
+
+  /** blockStyle returns a block's colour as drawn: {css, ink, sub, text}, css null for "no data". */
+  blockStyle(id) {
+    const blk = this.layers.blocks.get(id);
+    return { css: blk?.css ?? null, ink: blk?.ink ?? null, sub: blk?.sub ?? '', text: blk?.text ?? '' };
+  }
+
+  /** blockIds lists the blocks of the layout, in layout order. */
+  blockIds() {
+    return [...this.layers.blocks.keys()];
+  }
+
+  /** liveBlock returns a block's live properties, or null. */
+  liveBlock(id) {
+    return this.live.get(id) ?? null;
+  }
+
+  /** select outlines the block shown in the block view (null: none). */
+  select(id) {
+    this.selected = id;
+    this.invalidate();
+  }
+
+  /** setFocus outlines the block focused in the block list (null: none). */
+  setFocus(id) {
+    if (this.focused === id) return;
+    this.focused = id;
+    this.invalidate();
+  }
+
+  /** flashBlock brings a block into view and makes its outline pulse, then stay. */
+  flashBlock(id) {
+    if (!this.layers.blocks.has(id)) return false;
+    this.flash = { id, t0: performance.now() };
+    this.centreOnBlock(id);
+    return true;
+  }
+
+  /** clearFlash removes the highlight of flashBlock. */
+  clearFlash() {
+    if (!this.flash) return;
+    this.flash = null;
+    this.invalidate();
+  }
+
+  /** screenOf returns where a block's centre is on the screen, in CSS pixels, or null. */
+  screenOf(id) {
+    const blk = this.layers.blocks.get(id);
+    return blk ? this.view.screen(blk.centre) : null;
+  }
+
+  /** centreAt returns what is at the middle of the map (see hitTest). */
+  centreHit() {
+    return this.hitTest([this.view.width / 2, this.view.height / 2]);
+  }
+
+  /** centreOnBlock moves the view to a block, zooming in so that it is easy to see. */
+  centreOnBlock(id) {
+    const blk = this.layers.blocks.get(id);
+    if (!blk) return;
+    const fit = Math.min(this.view.width, this.view.height) * 0.35 / Math.max(blk.long, 1);
+    this.flyTo(blk.centre, Math.max(this.view.scale, fit));
   }
 
   /** setVessels takes the vessel visits; those berthed at a berth of the layout are drawn. */
@@ -211,7 +349,11 @@ export class YardMap {
       else this.tween = null;
     }
     if (this.mark && !reducedMotion.matches && now - this.mark.t0 < pulseMs) again = true;
+    if (this.flash && !reducedMotion.matches && now - this.flash.t0 < pulseMs) again = true;
+    const t0 = performance.now();
     this.draw(now);
+    const t1 = performance.now();
+    frameDrawn(t1 - t0, t1);
     if (again) this.invalidate();
   }
 
@@ -262,10 +404,12 @@ export class YardMap {
       return [e.clientX - r.left, e.clientY - r.top];
     };
     let pinch = null;
+    let press = null; // {id, start: [sx, sy], moved}: the press that may become a click
     c.addEventListener('pointerdown', (e) => {
       if (e.pointerType === 'mouse' && e.button !== 0) return;
       c.setPointerCapture(e.pointerId);
       this.pointers.set(e.pointerId, at(e));
+      press = this.pointers.size === 1 ? { id: e.pointerId, start: at(e), moved: false } : null;
       if (this.pointers.size === 2) {
         const [a, b] = [...this.pointers.values()];
         pinch = { d: Math.hypot(a[0] - b[0], a[1] - b[1]) };
@@ -282,6 +426,7 @@ export class YardMap {
         return;
       }
       this.pointers.set(e.pointerId, p);
+      if (press && press.id === e.pointerId && Math.hypot(p[0] - press.start[0], p[1] - press.start[1]) > clickSlopPx) press.moved = true;
       if (this.pointers.size === 1) {
         this.panBy(p[0] - prev[0], p[1] - prev[1]);
       } else if (this.pointers.size === 2 && pinch) {
@@ -296,6 +441,11 @@ export class YardMap {
       }
     });
     const up = (e) => {
+      if (e.type === 'pointerup' && press && press.id === e.pointerId && !press.moved) {
+        const hit = this.hitTest(at(e));
+        if (hit) this.onClick(hit);
+      }
+      if (!press || press.id === e.pointerId) press = null;
       this.pointers.delete(e.pointerId);
       if (this.pointers.size < 2) pinch = null;
       if (this.pointers.size === 0) c.classList.remove('dragging');
@@ -387,7 +537,7 @@ export class YardMap {
     ctx.lineWidth = px;
     for (const blk of L.blocks.values()) {
       const live = this.live.get(blk.id);
-      ctx.fillStyle = live ? rgb((blk.rgb = fillRGB(live.fill))) : theme.noData;
+      ctx.fillStyle = blk.css ?? theme.noData;
       ctx.fill(blk.path);
       ctx.strokeStyle = theme.blockStroke;
       ctx.stroke(blk.path);
@@ -406,6 +556,32 @@ export class YardMap {
       ctx.strokeStyle = theme.hover;
       ctx.lineWidth = 2.5 * px;
       ctx.stroke(hov.block.path);
+    }
+    // The block in the block view and the one focused in the list: a thick outline in the highlight
+    // colour over a dark one, visible on any fill.
+    for (const id of new Set([this.selected, this.focused])) {
+      const blk = id && L.blocks.get(id);
+      if (!blk) continue;
+      ctx.strokeStyle = theme.blockStroke;
+      ctx.lineWidth = 6 * px;
+      ctx.stroke(blk.path);
+      ctx.strokeStyle = theme.highlight;
+      ctx.lineWidth = 3 * px;
+      ctx.stroke(blk.path);
+    }
+    const fl = this.flash && L.blocks.get(this.flash.id);
+    if (fl) {
+      const age = now - this.flash.t0;
+      const pulse = !reducedMotion.matches && age < pulseMs ? (1 - Math.cos((age / 700) * 2 * Math.PI)) * 3 : 0;
+      ctx.save();
+      ctx.strokeStyle = theme.blockStroke;
+      ctx.lineWidth = (8 + pulse) * px;
+      ctx.stroke(fl.path);
+      ctx.strokeStyle = theme.highlight;
+      ctx.lineWidth = (4 + pulse) * px;
+      ctx.setLineDash([8 * px, 5 * px]);
+      ctx.stroke(fl.path);
+      ctx.restore();
     }
 
     // Screen-space layers: labels, symbols, the mark, the scale bar.
@@ -453,16 +629,15 @@ export class YardMap {
       const size = Math.round(Math.min(16, Math.max(10, shortPx * 0.38)));
       ctx.font = `600 ${size}px ${theme.font}`;
       if (ctx.measureText(blk.id).width > longPx - 6) continue;
-      const live = this.live.get(blk.id);
       const [x, y] = view.screen(blk.centre);
       ctx.save();
       ctx.translate(x, y);
       ctx.rotate(blk.screenAngle);
-      ctx.fillStyle = live ? inkOn(blk.rgb ?? fillRGB(live.fill)) : theme.label;
-      if (live && shortPx >= 2.6 * size + 6) {
+      ctx.fillStyle = blk.ink ?? theme.label;
+      if (blk.sub && shortPx >= 2.6 * size + 6) {
         ctx.fillText(blk.id, 0, -size * 0.6);
         ctx.font = `${Math.round(size * 0.85)}px ${theme.font}`;
-        ctx.fillText(pct(live.fill), 0, size * 0.65);
+        ctx.fillText(blk.sub, 0, size * 0.65);
       } else {
         ctx.fillText(blk.id, 0, 0);
       }
@@ -574,8 +749,6 @@ function halo(ctx, text, x, y, theme) {
   ctx.fillStyle = theme.label;
   ctx.fillText(text, x, y);
 }
-
-const rgb = ([r, g, b]) => `rgb(${r},${g},${b})`;
 
 /** machineAt is where a machine is drawn at time now: gliding from its last position to the new one. */
 function machineAt(m, now) {

@@ -13,16 +13,54 @@ const viridis = [
 
 /** fillRGB returns the viridis colour [r, g, b] of a fill fraction; outside 0..1 is clamped. */
 export function fillRGB(f) {
-  const v = Math.min(1, Math.max(0, Number.isFinite(f) ? f : 0)) * (viridis.length - 1);
-  const i = Math.min(viridis.length - 2, Math.floor(v));
-  const u = v - i;
-  return viridis[i].map((c, k) => Math.round(c + (viridis[i + 1][k] - c) * u));
+  return ramp(viridis, f);
 }
 
 /** fillColour returns the CSS colour of a fill fraction. */
 export function fillColour(f) {
   const [r, g, b] = fillRGB(f);
   return `rgb(${r},${g},${b})`;
+}
+
+// Cividis (Nuñez, Anderton & Renslow 2018) at ten even stops: a sequential scale made to look the
+// same to viewers with and without red-green colour-vision deficiency. Used for dwell, so that it is
+// not mistaken for fill.
+const cividis = [
+  [0x00, 0x20, 0x4d], [0x00, 0x33, 0x6f], [0x39, 0x48, 0x6b], [0x57, 0x5c, 0x6d], [0x70, 0x71, 0x73],
+  [0x8a, 0x87, 0x79], [0xa6, 0x9d, 0x75], [0xc4, 0xb5, 0x6c], [0xe4, 0xcf, 0x5b], [0xff, 0xea, 0x46],
+];
+
+function ramp(stops, f) {
+  const v = Math.min(1, Math.max(0, Number.isFinite(f) ? f : 0)) * (stops.length - 1);
+  const i = Math.min(stops.length - 2, Math.floor(v));
+  const u = v - i;
+  return stops[i].map((c, k) => Math.round(c + (stops[i + 1][k] - c) * u));
+}
+
+/** cividisRGB returns the cividis colour [r, g, b] of a fraction; outside 0..1 is clamped. */
+export function cividisRGB(f) {
+  return ramp(cividis, f);
+}
+
+/** cssRGB writes [r, g, b] as a CSS colour. */
+export const cssRGB = ([r, g, b]) => `rgb(${r},${g},${b})`;
+
+/**
+ * categoryColours gives each container category an Okabe–Ito colour (Okabe & Ito 2008), a
+ * qualitative palette told apart with every common colour-vision deficiency.
+ */
+export const categoryColours = {
+  import: '#56b4e9',
+  export: '#e69f00',
+  transhipment: '#009e73',
+  empty: '#f0e442',
+  other: '#cc79a7',
+};
+
+/** categoryRGB returns the colour [r, g, b] of a category; unknown categories use `other`. */
+export function categoryRGB(cat) {
+  const hex = categoryColours[cat] ?? categoryColours.other;
+  return [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16));
 }
 
 /** inkOn returns a text colour readable on the CSS rgb colour [r, g, b]: near-black or white. */

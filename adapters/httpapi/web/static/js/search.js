@@ -1,19 +1,37 @@
-// Container search: type a container number, press Enter, see where the box is and where on the map.
+// Container search: type a container number, press Enter, see where the box is, where on the map, and
+// its history of moves (#search-history, newest first). In the past (setAt), the box as it was then.
 
 import * as api from './api.js';
 import { h } from './dom.js';
-import { errorText, int, label, t, time } from './i18n.js';
+import { dateTime, errorText, int, label, t } from './i18n.js';
+
+/** slotText writes a yard slot as block.bay.row.tier, e.g. A01.07.03.2. */
+export function slotText(s) {
+  return `${s.block}.${String(s.bay).padStart(2, '0')}.${String(s.row).padStart(2, '0')}.${s.tier}`;
+}
+
+/** moveWhere says where a move of a box's history left it. */
+function moveWhere(m) {
+  if (m.slot) return slotText(m.slot);
+  if (m.truck) return t('history.onTruck', { truck: m.truck });
+  if (m.visit && (m.where === 'vessel' || m.where === 'quay')) return `${label('where', m.where)} (${m.visit})`;
+  return label('where', m.where);
+}
 
 /**
  * bindSearch wires the search form. onFound(record, {fly}) is called with the container's record
  * (fly is true for a new search, false for a refresh of the same box); onClear when the result goes.
- * It returns {refresh, clear}: refresh asks again for the box shown, so that the result follows it.
+ * It returns {refresh, clear, find, setAt, rerender}: refresh asks again for the box shown, so that
+ * the result follows it; find(id) looks a box up as if typed; setAt(at) shows boxes as they were at
+ * that moment (null: now); rerender writes the result again (after a change of language).
  */
 export function bindSearch({ form, input, out, onFound, onClear }) {
   let current = ''; // the container found and shown, canonical form
   let seq = 0; // the latest request; older answers are dropped
   let busy = false; // a request is in flight
   let shown = ''; // the record shown, as JSON: a refresh that finds the same redraws nothing
+  let at = null; // the moment shown, null for now
+  let last = null; // the record shown
 
   form.addEventListener('submit', (e) => {
     e.preventDefault();
@@ -41,12 +59,13 @@ export function bindSearch({ form, input, out, onFound, onClear }) {
       out.replaceChildren(h('p', { class: 'muted', text: t('search.looking', { id }) }));
     }
     try {
-      const rec = await api.container(id);
+      const rec = await api.container(id, { at });
       if (mine !== seq) return;
       const json = JSON.stringify(rec);
       if (!fly && json === shown) return;
       shown = json;
       current = rec.container;
+      last = rec;
       render(rec);
       onFound(rec, { fly });
     } catch (err) {
@@ -72,6 +91,7 @@ export function bindSearch({ form, input, out, onFound, onClear }) {
     busy = false;
     current = '';
     shown = '';
+    last = null;
     out.dataset.state = 'empty';
     delete out.dataset.error;
     delete out.dataset.container;
@@ -87,12 +107,12 @@ export function bindSearch({ form, input, out, onFound, onClear }) {
     const row = (key, ...value) => rows.push(h('dt', { text: t(key) }), h('dd', {}, ...value));
     if (rec.slot) {
       const s = rec.slot;
-      const text = `${s.block}.${String(s.bay).padStart(2, '0')}.${String(s.row).padStart(2, '0')}.${s.tier}`;
-      row('search.slot', h('code', { text }), ' ', h('small', { text: t('search.slotText', s) }));
+      row('search.slot', h('code', { text: slotText(s) }), ' ', h('small', { text: t('search.slotText', s) }));
     }
     if (rec.truck) row('search.truck', rec.truck);
     if (rec.visit) row('search.visit', rec.visit);
-    row('search.since', h('time', { datetime: rec.since, text: time(rec.since) }));
+    row('search.since', h('time', { datetime: rec.since, text: dateTime(rec.since) }));
+    if (rec.entered) row('search.entered', h('time', { datetime: rec.entered, text: dateTime(rec.entered) }));
     const type = [rec.size_type, rec.category && label('category', rec.category), rec.reefer && t('search.reefer')].filter(Boolean).join(' · ');
     if (type) row('search.type', type);
     if (rec.weight_kg) row('search.weight', t('search.weightKg', { n: int(rec.weight_kg) }));
@@ -107,7 +127,24 @@ export function bindSearch({ form, input, out, onFound, onClear }) {
             h('button', { type: 'button', class: 'secondary', text: t('search.clear'), on: { click: () => { input.value = ''; clear(); input.focus(); } } }),
           )
         : h('p', { class: 'muted', text: t('search.noPoint') }),
+      history(rec.history ?? []),
     ].filter(Boolean));
+  }
+
+  function history(moves) {
+    if (moves.length === 0) return null;
+    return h('div', { class: 'history' },
+      h('h3', { id: 'search-history-title', text: t('history.title') }),
+      h('ol', { id: 'search-history', reversed: true, 'aria-labelledby': 'search-history-title' },
+        moves.slice().reverse().map((m) =>
+          h('li', { dataset: { event: m.event, position: m.position } },
+            h('time', { datetime: m.at, text: dateTime(m.at) }),
+            h('span', { class: 'event', text: label('event', m.event) }),
+            h('span', { class: 'where', text: moveWhere(m) + (m.crane ? ` · ${m.crane}` : '') }),
+          ),
+        ),
+      ),
+    );
   }
 
   return {
@@ -115,5 +152,16 @@ export function bindSearch({ form, input, out, onFound, onClear }) {
       if (current && !busy) find(current, false);
     },
     clear,
+    find(id) {
+      input.value = id;
+      return find(id, true);
+    },
+    setAt(moment) {
+      at = moment;
+      if (current) find(current, false);
+    },
+    rerender() {
+      if (last && out.dataset.state === 'found') render(last);
+    },
   };
 }

@@ -3,8 +3,11 @@
 import { h } from './dom.js';
 import { int, label, pct, t, time } from './i18n.js';
 
-/** blockTip describes a block: its fill now and how it is laid out. */
-export function blockTip(block, live) {
+/**
+ * blockTip describes a block: its fill now and how it is laid out; extra is a line for what the map's
+ * colour mode shows that the rest does not (the mean dwell).
+ */
+export function blockTip(block, live, extra) {
   const p = block.props ?? {};
   const kindLine = [p.equipment, p.purpose && label('purpose', p.purpose)].filter(Boolean).join(' · ');
   const lines = [h('strong', { text: t('tooltip.block', { id: block.id }) }), kindLine ? h('div', { class: 'muted', text: kindLine }) : null];
@@ -19,6 +22,7 @@ export function blockTip(block, live) {
     if (cats.length) {
       lines.push(h('ul', { class: 'cats' }, cats.map(([c, n]) => h('li', {}, h('span', { text: label('category', c) }), h('span', { class: 'n', text: int(n) })))));
     }
+    if (extra) lines.push(h('div', { text: extra }));
     if (live.fill > 1) lines.push(h('div', { class: 'warning', text: t('tooltip.overfull') }));
   }
   if (p.bays && p.rows && p.max_tiers) lines.push(h('div', { class: 'muted', text: t('tooltip.layout', { bays: p.bays, rows: p.rows, tiers: p.max_tiers }) }));
