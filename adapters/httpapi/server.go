@@ -81,14 +81,19 @@ type Deps struct {
 	Registry *es.Registry
 	// Web serves the UI at /; nil serves no UI.
 	Web http.Handler
-	Log *slog.Logger
+	// ReadyLag is how many events the projections may trail the store head by while GET /readyz
+	// answers ready; 0 asks them to have folded everything stored.
+	ReadyLag uint64
+	Log      *slog.Logger
 }
 
 // Server is the HTTP API.
 type Server struct {
 	Deps
-	cfg Config
-	mux *http.ServeMux
+	cfg     Config
+	mux     *http.ServeMux
+	metrics *metrics
+	handler http.Handler // mux, observed by metrics
 }
 
 // New returns the API.
@@ -99,13 +104,16 @@ func New(cfg Config, d Deps) *Server {
 	if cfg.SubmitTimeout == 0 {
 		cfg.SubmitTimeout = 30 * time.Second
 	}
-	s := &Server{Deps: d, cfg: cfg, mux: http.NewServeMux()}
+	s := &Server{Deps: d, cfg: cfg, mux: http.NewServeMux(), metrics: newMetrics(d.Stats, d.Progress)}
 	s.routes()
+	s.handler = s.metrics.instrument(s.mux)
 	return s
 }
 
 func (s *Server) routes() {
 	s.mux.HandleFunc("GET /healthz", s.health)
+	s.mux.HandleFunc("GET /readyz", s.ready)
+	s.mux.Handle("GET /metrics", s.metrics.handler())
 	s.mux.HandleFunc("POST /api/v1/events", s.postEvents(""))
 	s.mux.HandleFunc("POST /api/v1/dcsa/tnt/v3/events", s.postEvents(DialectDCSA))
 	s.mux.HandleFunc("GET /api/v1/yard", s.getYard)
@@ -132,7 +140,7 @@ func (s *Server) routes() {
 }
 
 // ServeHTTP implements http.Handler.
-func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.mux.ServeHTTP(w, r) }
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.ServeHTTP(w, r) }
 
 // errorBody is every error answer: what went wrong, in a sentence.
 type errorBody struct {

@@ -49,7 +49,9 @@ type serveFlags struct {
 	KafkaGroup   string
 	// KafkaConsumers is how many group members one serve runs side by side.
 	KafkaConsumers int
-	envErrs        []error
+	// ReadyLag is how many events the projections may trail the store by while /readyz answers ready.
+	ReadyLag int
+	envErrs  []error
 }
 
 func newServe() *cobra.Command {
@@ -83,6 +85,7 @@ the store, and the API and the live map are served on --http.`,
 	envString(fs, &f.KafkaGroup, "kafka-group", "YARDTWIN_KAFKA_GROUP", "yardtwin", "Kafka consumer group; serve processes in one group split the partitions")
 	envInt(fs, &f.KafkaConsumers, "kafka-consumers", "YARDTWIN_KAFKA_CONSUMERS", 1, "consumer-group members per process, each with its own partitions (more overlap checking and storing)", &f.envErrs)
 	envDuration(fs, &f.CheckpointEvery, "checkpoint-every", "YARDTWIN_CHECKPOINT_EVERY", 30*time.Second, "how often projection snapshots are saved", &f.envErrs)
+	envInt(fs, &f.ReadyLag, "ready-lag", "YARDTWIN_READY_LAG", 10_000, "events the projections may trail the store by while /readyz answers ready", &f.envErrs)
 	envString(fs, &f.LogLevel, "log-level", "YARDTWIN_LOG_LEVEL", "info", "debug, info, warn or error")
 	return cmd
 }
@@ -176,7 +179,7 @@ type progress struct {
 func (p progress) Head(ctx context.Context) (uint64, error) { return p.store.Head(ctx) }
 func (p progress) Projected() uint64                        { return p.runner.Position() }
 
-func newHTTPDeps(gw *ingest.Gateway, m *yardmap.Model, past *pastYard, k *kpi.Model, dl *deadletters.Model, checker *contract.Checker, store es.Store, reg *es.Registry, runner *projections.Runner, counters *ingest.Counters, t terminal, log *slog.Logger) httpapi.Deps {
+func newHTTPDeps(f serveFlags, gw *ingest.Gateway, m *yardmap.Model, past *pastYard, k *kpi.Model, dl *deadletters.Model, checker *contract.Checker, store es.Store, reg *es.Registry, runner *projections.Runner, counters *ingest.Counters, t terminal, log *slog.Logger) httpapi.Deps {
 	return httpapi.Deps{
 		Submit:        gw,
 		Yard:          m,
@@ -190,6 +193,7 @@ func newHTTPDeps(gw *ingest.Gateway, m *yardmap.Model, past *pastYard, k *kpi.Mo
 		Stats:         counters.Snapshot,
 		LayoutGeoJSON: t.GeoJSON,
 		Web:           web.Handler(),
+		ReadyLag:      uint64(max(f.ReadyLag, 0)),
 		Log:           log,
 	}
 }
