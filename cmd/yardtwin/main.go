@@ -23,6 +23,6 @@ func newRoot() *cobra.Command {
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
-	root.AddCommand(newServe(), newReplay(), newHealth(), newEvents(), newDevbroker())
+	root.AddCommand(newServe(), newReplay(), newHealth(), newEvents(), newDevbroker(), newSim())
 	return root
 }
