@@ -1,17 +1,16 @@
 package httpapi
 
 import (
-	"bufio"
 	"context"
 	"encoding/json"
 	"errors"
 	"net/http"
 	"net/http/httptest"
-	"strconv"
 	"strings"
 	"sync/atomic"
 	"testing"
 
+	"github.com/yardtwin/yardtwin/adapters/httpapi/httpapitest"
 	"github.com/yardtwin/yardtwin/adapters/ingest"
 )
 
@@ -36,19 +35,9 @@ func scrape(t *testing.T, s http.Handler) map[string]float64 {
 	if ct := rec.Header().Get("Content-Type"); !strings.HasPrefix(ct, "text/plain") {
 		t.Fatalf("GET /metrics: Content-Type %q, want the text format", ct)
 	}
-	samples := map[string]float64{}
-	sc := bufio.NewScanner(rec.Body)
-	for sc.Scan() {
-		line := sc.Text()
-		if line == "" || strings.HasPrefix(line, "#") {
-			continue
-		}
-		i := strings.LastIndexByte(line, ' ')
-		v, err := strconv.ParseFloat(line[i+1:], 64)
-		if err != nil {
-			t.Fatalf("sample %q: %v", line, err)
-		}
-		samples[line[:i]] = v
+	samples, err := httpapitest.Samples(rec.Body)
+	if err != nil {
+		t.Fatalf("GET /metrics: %v", err)
 	}
 	return samples
 }

@@ -1,15 +1,14 @@
 package main
 
 import (
-	"bufio"
 	"context"
 	"encoding/json"
 	"fmt"
 	"net/http"
-	"strconv"
-	"strings"
 	"testing"
 	"time"
+
+	"github.com/yardtwin/yardtwin/adapters/httpapi/httpapitest"
 )
 
 // TestMetricsOfARunningTwin posts events to the twin, one of them twice, and reads the ingest counters
@@ -75,21 +74,8 @@ func scrapeTwin(t *testing.T, base string) map[string]float64 {
 	if resp.StatusCode != http.StatusOK {
 		t.Fatalf("GET /metrics: %s", resp.Status)
 	}
-	samples := map[string]float64{}
-	sc := bufio.NewScanner(resp.Body)
-	for sc.Scan() {
-		line := sc.Text()
-		if line == "" || strings.HasPrefix(line, "#") {
-			continue
-		}
-		i := strings.LastIndexByte(line, ' ')
-		v, err := strconv.ParseFloat(line[i+1:], 64)
-		if err != nil {
-			t.Fatalf("sample %q: %v", line, err)
-		}
-		samples[line[:i]] = v
-	}
-	if err := sc.Err(); err != nil {
+	samples, err := httpapitest.Samples(resp.Body)
+	if err != nil {
 		t.Fatalf("GET /metrics: %v", err)
 	}
 	return samples
