@@ -39,3 +39,19 @@ type Snapshotter interface {
 	// Restore replaces the state with a snapshot taken at position.
 	Restore(position uint64, state []byte) error
 }
+
+// Fold applies to a read model the items of batch above *position, in order, advancing *position
+// past each: delivery is at least once, so items already folded are skipped. Items whose Event is
+// nil (types unknown to this build) advance the position without being applied. The caller holds
+// whatever lock guards position.
+func Fold(position *uint64, batch []Item, apply func(Item)) {
+	for _, it := range batch {
+		if it.Position <= *position {
+			continue
+		}
+		*position = it.Position
+		if it.Event != nil {
+			apply(it)
+		}
+	}
+}

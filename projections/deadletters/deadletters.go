@@ -53,20 +53,18 @@ func (m *Model) Position() uint64 {
 func (m *Model) Apply(batch []projections.Item) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	for _, it := range batch {
-		if it.Position <= m.position {
-			continue
-		}
-		m.position = it.Position
-		e, ok := it.Event.(intake.MessageRefused)
-		if !ok {
-			continue
-		}
-		m.byOrigin[e.Origin]++
-		m.newest = append(m.newest, Letter{LogPosition: it.Position, ID: it.ID, Recorded: it.Recorded, MessageRefused: e})
-		if len(m.newest) > keep {
-			m.newest = slices.Delete(m.newest, 0, len(m.newest)-keep)
-		}
+	projections.Fold(&m.position, batch, m.apply)
+}
+
+func (m *Model) apply(it projections.Item) {
+	e, ok := it.Event.(intake.MessageRefused)
+	if !ok {
+		return
+	}
+	m.byOrigin[e.Origin]++
+	m.newest = append(m.newest, Letter{LogPosition: it.Position, ID: it.ID, Recorded: it.Recorded, MessageRefused: e})
+	if len(m.newest) > keep {
+		m.newest = slices.Delete(m.newest, 0, len(m.newest)-keep)
 	}
 }
 

@@ -180,15 +180,7 @@ func (m *Model) Position() uint64 {
 func (m *Model) Apply(batch []projections.Item) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	for _, it := range batch {
-		if it.Position <= m.position {
-			continue // already folded: delivery is at least once
-		}
-		m.position = it.Position
-		if it.Event != nil {
-			m.apply(it)
-		}
-	}
+	projections.Fold(&m.position, batch, m.apply)
 }
 
 // hourOf is the hour of event time t, counted from the Unix epoch (floored, also before it).

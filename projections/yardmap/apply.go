@@ -20,15 +20,7 @@ import (
 func (m *Model) Apply(batch []projections.Item) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	for _, it := range batch {
-		if it.Position <= m.position {
-			continue // already folded: delivery is at least once
-		}
-		m.position = it.Position
-		if it.Event != nil {
-			m.apply(it)
-		}
-	}
+	projections.Fold(&m.position, batch, m.apply)
 }
 
 func (m *Model) apply(it projections.Item) {
