@@ -21,8 +21,8 @@ type metrics struct {
 
 // newMetrics registers the ingest counters, the store and projection positions, and the Go runtime and
 // process collectors. Every value is read at scrape time from its owner, so nothing is counted twice;
-// a nil Stats or Progress leaves its metrics out.
-func newMetrics(stats func() ingest.Stats, p Progress) *metrics {
+// a nil Stats or Progress leaves its metrics out. extra collectors are registered as they are.
+func newMetrics(stats func() ingest.Stats, p Progress, extra ...prometheus.Collector) *metrics {
 	m := &metrics{
 		reg: prometheus.NewRegistry(),
 		duration: prometheus.NewHistogramVec(prometheus.HistogramOpts{
@@ -59,6 +59,7 @@ func newMetrics(stats func() ingest.Stats, p Progress) *metrics {
 	if p != nil {
 		m.reg.MustRegister(progressCollector{p})
 	}
+	m.reg.MustRegister(extra...)
 	return m
 }
 
@@ -82,8 +83,12 @@ func (c progressCollector) Describe(ch chan<- *prometheus.Desc) {
 }
 
 func (c progressCollector) Collect(ch chan<- prometheus.Metric) {
-	projected := c.p.Projected() // before the head, so the lag is never negative
-	ch <- prometheus.MustNewConstMetric(projectedDesc, prometheus.GaugeValue, float64(projected))
+	_, headOnly := c.p.(storeOnly)
+	var projected uint64
+	if !headOnly {
+		projected = c.p.Projected() // before the head, so the lag is never negative
+		ch <- prometheus.MustNewConstMetric(projectedDesc, prometheus.GaugeValue, float64(projected))
+	}
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
 	head, err := c.p.Head(ctx)
@@ -91,8 +96,14 @@ func (c progressCollector) Collect(ch chan<- prometheus.Metric) {
 		return
 	}
 	ch <- prometheus.MustNewConstMetric(headDesc, prometheus.GaugeValue, float64(head))
-	ch <- prometheus.MustNewConstMetric(lagDesc, prometheus.GaugeValue, float64(lag(head, projected)))
+	if !headOnly {
+		ch <- prometheus.MustNewConstMetric(lagDesc, prometheus.GaugeValue, float64(lag(head, projected)))
+	}
 }
+
+// storeOnly is the progress of a process that folds no projections (--role ingest): only its store
+// head means something.
+type storeOnly struct{ Progress }
 
 func lag(head, projected uint64) uint64 {
 	if projected >= head {
@@ -166,9 +177,19 @@ type readiness struct {
 }
 
 // ready answers 200 when the projections trail the store head by at most ReadyLag events, else 503.
-// /healthz stays the liveness check: a twin catching up is alive but not ready.
+// /healthz stays the liveness check: a twin catching up is alive but not ready. A process that folds
+// no projections (--role ingest) is ready when its store answers.
 func (s *Server) ready(w http.ResponseWriter, r *http.Request) {
 	maxLag := s.ReadyLag
+	if !s.cfg.Role.queries() {
+		head, err := s.Progress.Head(r.Context())
+		if err != nil {
+			writeJSON(w, http.StatusServiceUnavailable, readiness{Error: "store: " + err.Error()})
+			return
+		}
+		writeJSON(w, http.StatusOK, readiness{Ready: true, Stored: head})
+		return
+	}
 	projected := s.Progress.Projected()
 	head, err := s.Progress.Head(r.Context())
 	if err != nil {

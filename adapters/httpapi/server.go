@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/paulmach/orb"
+	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/yardtwin/yardtwin/adapters/ingest"
 	"github.com/yardtwin/yardtwin/domain/contract"
@@ -52,8 +53,14 @@ type Progress interface {
 
 // Config tunes the server.
 type Config struct {
-	// MaxBody is the largest request body accepted, in bytes; 0 means 32 MiB.
+	// MaxBody is the largest request body accepted, in bytes; 0 means DefaultMaxBody. A larger body
+	// is answered 413 and never read whole.
 	MaxBody int64
+	// Role is what this process answers; "" means RoleAll. Routes of the other role answer 404
+	// with the reason.
+	Role Role
+	// Access holds the tokens ingestion and reads need (see Access).
+	Access Access
 	// SubmitTimeout bounds how long a POST waits for its events to be stored; 0 means 30 s.
 	SubmitTimeout time.Duration
 }
@@ -84,13 +91,20 @@ type Deps struct {
 	// ReadyLag is how many events the projections may trail the store head by while GET /readyz
 	// answers ready; 0 asks them to have folded everything stored.
 	ReadyLag uint64
-	Log      *slog.Logger
+	// Collectors are more Prometheus metrics served at /metrics (consumer lag, per-projection
+	// positions), registered once in the server's own registry.
+	Collectors []prometheus.Collector
+	Log        *slog.Logger
 }
+
+// DefaultMaxBody is the largest request body accepted by default: 16 MiB, about 40,000 events.
+const DefaultMaxBody = 16 << 20
 
 // Server is the HTTP API.
 type Server struct {
 	Deps
 	cfg     Config
+	gate    *gate
 	mux     *http.ServeMux
 	metrics *metrics
 	handler http.Handler // mux, observed by metrics
@@ -99,43 +113,65 @@ type Server struct {
 // New returns the API.
 func New(cfg Config, d Deps) *Server {
 	if cfg.MaxBody == 0 {
-		cfg.MaxBody = 32 << 20
+		cfg.MaxBody = DefaultMaxBody
 	}
 	if cfg.SubmitTimeout == 0 {
 		cfg.SubmitTimeout = 30 * time.Second
 	}
-	s := &Server{Deps: d, cfg: cfg, mux: http.NewServeMux(), metrics: newMetrics(d.Stats, d.Progress)}
+	if cfg.Role == "" {
+		cfg.Role = RoleAll
+	}
+	if d.Log == nil {
+		d.Log = slog.New(slog.DiscardHandler)
+	}
+	progress := d.Progress
+	if !cfg.Role.queries() && progress != nil {
+		progress = storeOnly{d.Progress}
+	}
+	s := &Server{Deps: d, cfg: cfg, gate: newGate(cfg.Access), mux: http.NewServeMux(), metrics: newMetrics(d.Stats, progress, d.Collectors...)}
 	s.routes()
 	s.handler = s.metrics.instrument(s.mux)
 	return s
 }
 
 func (s *Server) routes() {
-	s.mux.HandleFunc("GET /healthz", s.health)
-	s.mux.HandleFunc("GET /readyz", s.ready)
-	s.mux.Handle("GET /metrics", s.metrics.handler())
-	s.mux.HandleFunc("POST /api/v1/events", s.postEvents(""))
-	s.mux.HandleFunc("POST /api/v1/dcsa/tnt/v3/events", s.postEvents(DialectDCSA))
-	s.mux.HandleFunc("GET /api/v1/yard", s.getYard)
-	s.mux.HandleFunc("GET /api/v1/yard.geojson", s.getYardGeoJSON)
-	s.mux.HandleFunc("GET /api/v1/layout.geojson", s.getLayoutGeoJSON)
-	s.mux.HandleFunc("GET /api/v1/containers/{id}", s.getContainer)
-	s.mux.HandleFunc("GET /api/v1/containers", s.getContainersNear)
-	s.mux.HandleFunc("GET /api/v1/blocks/{id}", s.getBlock)
-	s.mux.HandleFunc("GET /api/v1/blocks/{id}/slots.geojson", s.getSlotsGeoJSON)
-	s.mux.HandleFunc("GET /api/v1/equipment.geojson", s.getEquipmentGeoJSON)
-	s.mux.HandleFunc("GET /api/v1/berths.geojson", s.getBerthsGeoJSON)
-	s.mux.HandleFunc("GET /api/v1/equipment", s.getEquipment)
-	s.mux.HandleFunc("GET /api/v1/vessels", s.getVessels)
-	s.mux.HandleFunc("GET /api/v1/anomalies", s.getAnomalies)
-	s.mux.HandleFunc("GET /api/v1/ingest", s.getIngest)
-	s.mux.HandleFunc("GET /api/v1/kpis", s.getKPIs)
-	s.mux.HandleFunc("GET /api/v1/deadletters", s.getDeadLetters)
-	s.mux.HandleFunc("GET /api/v1/schema", s.getSchemaIndex)
-	s.mux.HandleFunc("GET /api/v1/schema/{file}", s.getSchema)
-	s.mux.Handle("GET /api/v1/stream", s.eventStream(s.Events, s.Registry))
+	open := func(pattern string, h http.Handler) { s.mux.Handle(pattern, h) }
+	ingests, queries := s.cfg.Role.ingests(), s.cfg.Role.queries()
+	publish := func(pattern string, h http.HandlerFunc) {
+		s.mux.Handle(pattern, s.serves(ingests, "takes no events; send them to an ingest process (--role ingest or all)", s.guard(endpointPublish, h)))
+	}
+	read := func(pattern string, h http.Handler) {
+		s.mux.Handle(pattern, s.serves(queries, "answers no queries; ask a query process (--role query or all)", s.guard(endpointRead, h)))
+	}
+
+	open("GET /healthz", http.HandlerFunc(s.health))
+	open("GET /readyz", http.HandlerFunc(s.ready))
+	open("GET /metrics", s.metrics.handler())
+	open("GET /login", http.HandlerFunc(s.loginPage))
+	open("POST /login", http.HandlerFunc(s.login))
+	publish("POST /api/v1/events", s.postEvents(""))
+	publish("POST /api/v1/dcsa/tnt/v3/events", s.postEvents(DialectDCSA))
+	s.mux.Handle("GET /api/v1/ingest", s.serves(ingests, "keeps no ingest counters; ask an ingest process", s.guard(endpointRead, http.HandlerFunc(s.getIngest))))
+	read("GET /api/v1/yard", http.HandlerFunc(s.getYard))
+	read("GET /api/v1/yard.geojson", http.HandlerFunc(s.getYardGeoJSON))
+	read("GET /api/v1/layout.geojson", http.HandlerFunc(s.getLayoutGeoJSON))
+	read("GET /api/v1/containers/{id}", http.HandlerFunc(s.getContainer))
+	read("GET /api/v1/containers", http.HandlerFunc(s.getContainersNear))
+	read("GET /api/v1/blocks/{id}", http.HandlerFunc(s.getBlock))
+	read("GET /api/v1/blocks/{id}/slots.geojson", http.HandlerFunc(s.getSlotsGeoJSON))
+	read("GET /api/v1/equipment.geojson", http.HandlerFunc(s.getEquipmentGeoJSON))
+	read("GET /api/v1/berths.geojson", http.HandlerFunc(s.getBerthsGeoJSON))
+	read("GET /api/v1/equipment", http.HandlerFunc(s.getEquipment))
+	read("GET /api/v1/vessels", http.HandlerFunc(s.getVessels))
+	read("GET /api/v1/anomalies", http.HandlerFunc(s.getAnomalies))
+	read("GET /api/v1/kpis", http.HandlerFunc(s.getKPIs))
+	read("GET /api/v1/deadletters", http.HandlerFunc(s.getDeadLetters))
+	read("GET /api/v1/stream", s.eventStream(s.Events, s.Registry))
+	// The contract is documentation for integrators: every role serves it, to viewers.
+	s.mux.Handle("GET /api/v1/schema", s.guard(endpointRead, http.HandlerFunc(s.getSchemaIndex)))
+	s.mux.Handle("GET /api/v1/schema/{file}", s.guard(endpointRead, http.HandlerFunc(s.getSchema)))
 	if s.Web != nil {
-		s.mux.Handle("GET /", s.Web)
+		read("GET /", s.Web)
 	}
 }
 
@@ -165,7 +201,11 @@ func (s *Server) health(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusServiceUnavailable, "store: %v", err)
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"status": "ok", "stored": head, "projected": s.Progress.Projected()})
+	if !s.cfg.Role.queries() {
+		writeJSON(w, http.StatusOK, map[string]any{"status": "ok", "role": s.cfg.Role, "stored": head})
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"status": "ok", "role": s.cfg.Role, "stored": head, "projected": s.Progress.Projected()})
 }
 
 // submitAnswer is the body of a POST /api/v1/events answer.
@@ -187,7 +227,7 @@ func (s *Server) submitEvents(w http.ResponseWriter, r *http.Request, dialect st
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, s.cfg.MaxBody))
 	var tooBig *http.MaxBytesError
 	if errors.As(err, &tooBig) {
-		writeError(w, http.StatusRequestEntityTooLarge, "body larger than %d bytes: split the batch", tooBig.Limit)
+		writeError(w, http.StatusRequestEntityTooLarge, "body larger than %d bytes (the twin's --max-body): split the batch", tooBig.Limit)
 		return
 	}
 	if err != nil {
