@@ -68,16 +68,21 @@ type craneJob struct {
 	blk   *block
 	box   *box
 	truck string
+	road  bool      // a road haulier's truck
+	from  orb.Point // where the truck came from (stack)
+	stop  int       // the bay the truck stands at
+	since time.Time // when the truck arrived
 	lift  bool
 	done  func(ok bool) // ok false: no stack for the box (stack), or no room to relocate (lift)
 }
 
 // truck is an internal terminal tractor.
 type truck struct {
-	id   string
-	pos  orb.Point
-	gang *gang
-	box  *box
+	id    string
+	pos   orb.Point
+	gang  *gang
+	box   *box
+	since time.Time // when it started waiting under the quay crane
 }
 
 // berthState is a berth and where along its quay it lies.
@@ -286,8 +291,9 @@ func (f *Feed) craneNext(c *yardCrane) {
 		c.working = true
 		f.emit(equipment.StatusChanged{Equipment: c.id, Kind: c.kind, Status: equipment.Working})
 	}
-	j := c.queue[0]
-	c.queue = slices.Delete(c.queue, 0, 1)
+	i := f.nextYardJob(c)
+	j := c.queue[i]
+	c.queue = slices.Delete(c.queue, i, i+1)
 	if j.lift {
 		f.craneDig(c, j, 0)
 	} else {
@@ -316,7 +322,7 @@ func (f *Feed) moveCrane(c *yardCrane, k *block, bay int) {
 func (f *Feed) craneStack(c *yardCrane, j craneJob) {
 	k := j.blk
 	f.eng.After(f.craneTime(c, k.SlotCentre((k.Bays+1)/2, (k.Rows+1)/2)), func() {
-		bay, row, tier, ok := k.slotFor(j.box, f.rngYard, 0)
+		bay, row, tier, ok := f.chooseSlot(k, j.box, j.from, j.stop)
 		if !ok {
 			j.done(false)
 			f.craneNext(c)
@@ -351,7 +357,7 @@ func (f *Feed) craneDig(c *yardCrane, j craneJob, step int) {
 		// Look for a stack with bl out of the way, never on x's stack nor back where bl stood.
 		ob, or, ot := bl.bay, bl.row, bl.tier
 		k.remove(bl)
-		bay, row, tier, ok := k.slotFor(bl, nil, ob, x, bl)
+		bay, row, tier, ok := f.chooseRelocation(k, bl, x, ob, or, ot)
 		k.place(bl, ob, or, ot)
 		if !ok || step >= maxDigSteps {
 			j.done(false)

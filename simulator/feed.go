@@ -13,6 +13,7 @@ import (
 	"github.com/yardtwin/yardtwin/domain/es"
 	"github.com/yardtwin/yardtwin/domain/iso6346"
 	"github.com/yardtwin/yardtwin/domain/yard"
+	"github.com/yardtwin/yardtwin/simulator/policy"
 )
 
 // InitialBox is a container standing in a yard slot when a feed starts, as the live twin knows it.
@@ -38,6 +39,11 @@ type Options struct {
 	Initial []InitialBox
 	// Logger receives sparse progress; nil discards it.
 	Logger *slog.Logger
+	// Policies names the policy in force for each kind of decision; the zero value keeps every
+	// kind's baseline (the first demo's behaviour).
+	Policies policy.Set
+	// PolicyTimeout bounds each decision of an external policy; 0 means policy.DefaultTimeout.
+	PolicyTimeout time.Duration
 }
 
 // Stats are running totals of a feed.
@@ -84,6 +90,9 @@ type Feed struct {
 
 	yard    *yardState
 	rule    stackingRule
+	pol     *policy.Policies
+	polSet  policy.Set
+	err     error // the first policy failure; Run stops on it
 	boxes   *boxFactory
 	onTruck int
 
@@ -147,6 +156,11 @@ func NewFeed(sc *Scenario, layout *yard.Layout, opts Options) (*Feed, error) {
 	f.rngGate = NewRand(seed, "gate")
 	f.rngYard = NewRand(seed, "yard")
 	f.rngEquip = NewRand(seed, "equipment")
+	pol, err := opts.Policies.Build(func(kind string) *rand.Rand { return NewRand(seed, "policy/"+kind) }, opts.PolicyTimeout)
+	if err != nil {
+		return nil, fmt.Errorf("new feed: %w", err)
+	}
+	f.pol, f.polSet = pol, opts.Policies
 	f.em = NewEmitter("/yardtwin/sim/"+sc.Name, fmt.Sprintf("sim-%d-%s", sc.Seed, f.tag), f.eng.Clock())
 	f.boxes = newBoxFactory(f.rngBox, sc.MisreportRate)
 	f.yard = newYardState(layout)
@@ -171,6 +185,13 @@ func (f *Feed) Start() time.Time { return f.start }
 
 // End returns the start plus the scenario's horizon.
 func (f *Feed) End() time.Time { return f.start.Add(f.sc.Horizon) }
+
+// Policies returns the policies in force.
+func (f *Feed) Policies() policy.Set { return f.polSet }
+
+// Close lets go of what the feed's policies hold (idle connections to external policies). The
+// feed must not run after Close.
+func (f *Feed) Close() { f.pol.Close() }
 
 // Now returns the feed's simulated time.
 func (f *Feed) Now() time.Time { return f.eng.Now() }
@@ -203,6 +224,9 @@ func (f *Feed) Run(ctx context.Context, sink Sink, until time.Time) error {
 			}
 		}
 		f.eng.Step()
+		if f.err != nil {
+			return fmt.Errorf("simulator: %w", f.err)
+		}
 		if f.em.Pending() >= MaxBatch {
 			if err := publish(ctx, sink, f.em.Take()); err != nil {
 				return fmt.Errorf("simulator: publish: %w", err)
@@ -262,6 +286,7 @@ func (f *Feed) takeInitial(initial []InitialBox) {
 		seen[b.id] = true
 		f.boxes.reserve(b.id)
 		f.yard.stack(b, b.blk, b.bay, b.row, b.tier, f.start)
+		b.due = b.since.Add(f.dwell(b))
 		f.stats.InitialBoxes++
 		for _, h := range ib.Holds {
 			if !slices.Contains(yard.Holds, h) {
@@ -323,6 +348,7 @@ func (f *Feed) fillYard() {
 		f.announce(b)
 		b.since = f.start.Add(-time.Duration(f.rngYard.Int64N(int64(7 * 24 * time.Hour))))
 		f.yard.stack(b, k, bay, row, tier, f.start)
+		b.due = b.since.Add(f.dwell(b))
 		f.emit(stackedEvent(b, k.cranes[0].id, ""))
 	}
 }

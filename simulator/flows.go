@@ -49,6 +49,9 @@ func (f *Feed) stackBox(b *box, k *block, bay, row, tier int) {
 	first := b.since.IsZero()
 	f.offTruck(b, atYard)
 	f.yard.stack(b, k, bay, row, tier, f.eng.Now())
+	if first {
+		b.due = b.since.Add(f.dwell(b))
+	}
 	if first && b.cat == yard.Import && chance(f.rngYard, f.sc.Holds.Rate) {
 		f.scheduleHold(b)
 	}
@@ -64,15 +67,17 @@ func (f *Feed) liftBox(b *box, truck string) {
 // yard crane stack it, and calls then with where the truck stands. A block found without a stack
 // for the box is left for another; when no block has room the truck waits and tries again.
 func (f *Feed) toYard(id string, from orb.Point, b *box, speed float64, skip []*block, then func(at orb.Point)) {
-	k := f.rule.chooseBlock(f.yard, b, skip)
+	k := f.chooseBlock(b, from, skip)
 	if k == nil {
 		f.eng.After(15*time.Minute, func() { f.toYard(id, from, b, speed, nil, then) })
 		return
 	}
 	k.incoming += b.teu()
-	stop := laneStop(k, between(f.rngYard, 1, k.Bays))
+	bay := between(f.rngYard, 1, k.Bays)
+	stop := laneStop(k, bay)
+	road := speed == f.eq().RoadSpeed
 	f.drive(id, equipment.Truck, from, stop, speed, func() {
-		f.yardJob(craneJob{blk: k, box: b, truck: id, done: func(ok bool) {
+		f.yardJob(craneJob{blk: k, box: b, truck: id, road: road, from: from, stop: bay, since: f.eng.Now(), done: func(ok bool) {
 			k.incoming -= b.teu()
 			if ok {
 				then(stop)
@@ -89,7 +94,8 @@ func (f *Feed) fromYard(id string, from orb.Point, b *box, speed float64, then f
 	k := b.blk
 	stop := laneStop(k, b.bay)
 	f.drive(id, equipment.Truck, from, stop, speed, func() {
-		f.yardJob(craneJob{blk: k, box: b, truck: id, lift: true, done: func(ok bool) { then(ok, stop) }})
+		f.yardJob(craneJob{blk: k, box: b, truck: id, road: speed == f.eq().RoadSpeed, stop: b.bay, since: f.eng.Now(), lift: true,
+			done: func(ok bool) { then(ok, stop) }})
 	})
 }
 
@@ -156,4 +162,13 @@ func (f *Feed) scheduleRelease(b *box, kind string) {
 		b.holds--
 		f.emit(yard.ContainerReleased{Container: b.id, Hold: kind})
 	})
+}
+
+// dwell draws how long a box is expected to stay in the yard, by category.
+func (f *Feed) dwell(b *box) time.Duration {
+	mean := map[yard.Category]time.Duration{
+		yard.Import: 5 * 24 * time.Hour, yard.Export: 4 * 24 * time.Hour,
+		yard.Transhipment: 3 * 24 * time.Hour, yard.Empty: 7 * 24 * time.Hour,
+	}[b.cat]
+	return exponential(f.rngYard, mean)
 }

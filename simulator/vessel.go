@@ -40,8 +40,9 @@ type gang struct {
 	qc      *quayCrane
 	under   orb.Point // where a truck stops under the crane (local metres)
 	trucks  []*truck
-	free    []*truck       // trucks under the crane with nothing to do
-	waiting []func(*truck) // work waiting for a free truck, first come first served
+	free    []*truck    // trucks under the crane with nothing to do
+	waiting []truckWork // work waiting for a free truck, in order of arrival (the dispatch policy picks)
+	bay     int         // vessel bay the crane stands over
 
 	discharge, load []*box
 	loading         bool
@@ -231,13 +232,29 @@ func (f *Feed) berth(v *vesselCall) {
 		f.reportPosition(g.qc.id, equipment.QuayCrane, g.qc.pos, nil, nil)
 		f.emit(equipment.StatusChanged{Equipment: g.qc.id, Kind: equipment.QuayCrane, Status: equipment.Working})
 	}
-	for i, b := range v.discharge {
-		g := v.gangs[i%n]
-		g.discharge = append(g.discharge, b)
+	// The plan: each gang works a section of the hull, bay by bay; it discharges each bay from the
+	// top and loads it from the bottom.
+	for _, b := range v.load {
+		b.cell = f.cell(v, b)
 	}
-	for i, b := range v.load {
-		g := v.gangs[i%n]
-		g.load = append(g.load, b)
+	byBay := func(down bool) func(a, b *box) int {
+		return func(a, b *box) int {
+			ca, cb := cellOf(a.cell), cellOf(b.cell)
+			if c := cmp.Compare(ca.Bay, cb.Bay); c != 0 {
+				return c
+			}
+			if down {
+				return cmp.Compare(cb.Tier, ca.Tier)
+			}
+			return cmp.Compare(ca.Tier, cb.Tier)
+		}
+	}
+	slices.SortStableFunc(v.discharge, byBay(true))
+	slices.SortStableFunc(v.load, byBay(false))
+	for i, g := range v.gangs {
+		g.discharge = v.discharge[i*len(v.discharge)/n : (i+1)*len(v.discharge)/n]
+		g.load = v.load[i*len(v.load)/n : (i+1)*len(v.load)/n]
+		g.discharge = slices.Clone(g.discharge)
 	}
 	v.gangsLeft = n
 	for _, g := range v.gangs {
@@ -259,15 +276,24 @@ func (f *Feed) berth(v *vesselCall) {
 	}
 }
 
-// acquire hands fn a free truck under the crane, now or as soon as one is free.
-func (g *gang) acquire(fn func(*truck)) {
+// truckWork is a transport waiting for one of the gang's trucks: taking the next discharge (box
+// nil), or fetching box from the yard.
+type truckWork struct {
+	box   *box
+	since time.Time
+	fn    func(*truck)
+}
+
+// acquire hands w a free truck under the crane, now or as soon as one is free.
+func (g *gang) acquire(w truckWork) {
+	w.since = g.f.eng.Now()
 	if len(g.free) > 0 {
 		t := g.free[0]
 		g.free = slices.Delete(g.free, 0, 1)
-		fn(t)
+		w.fn(t)
 		return
 	}
-	g.waiting = append(g.waiting, fn)
+	g.waiting = append(g.waiting, w)
 }
 
 // release makes a truck under the crane free again, or sends it back to the fleet once the gang is
@@ -278,9 +304,10 @@ func (g *gang) release(t *truck) {
 		return
 	}
 	if len(g.waiting) > 0 {
-		fn := g.waiting[0]
-		g.waiting = slices.Delete(g.waiting, 0, 1)
-		g.f.eng.After(0, func() { fn(t) })
+		i := g.f.dispatch(g, t)
+		w := g.waiting[i]
+		g.waiting = slices.Delete(g.waiting, i, i+1)
+		g.f.eng.After(0, func() { w.fn(t) })
 		return
 	}
 	g.free = append(g.free, t)
@@ -295,10 +322,11 @@ func (g *gang) nextDischarge() {
 		return
 	}
 	f := g.f
-	g.acquire(func(t *truck) {
-		b := g.discharge[0]
-		g.discharge = slices.Delete(g.discharge, 0, 1)
-		f.eng.After(jitter(f.rngEquip, f.eq().QuayCycle, 0.3), func() {
+	g.acquire(truckWork{fn: func(t *truck) {
+		i := f.nextQuayMove(g)
+		b := g.discharge[i]
+		g.discharge = slices.Delete(g.discharge, i, i+1)
+		f.eng.After(jitter(f.rngEquip, f.eq().QuayCycle, 0.3)+g.quayTravel(cellOf(b.cell).Bay), func() {
 			f.emit(quay.ContainerDischarged{Container: b.id, Visit: g.call.visit, Crane: g.qc.id, Cell: b.cell, Truck: t.id})
 			f.stats.Discharged++
 			f.onTruckNow(b, t.id)
@@ -311,7 +339,7 @@ func (g *gang) nextDischarge() {
 			g.moveDone()
 			g.nextDischarge()
 		})
-	})
+	}})
 }
 
 // back drives an empty truck from where it stands to the crane and frees it there (or to the fleet
@@ -335,7 +363,7 @@ func (g *gang) startLoad() {
 	}
 	g.loading = true
 	for _, b := range g.load {
-		g.acquire(func(t *truck) { g.fetch(t, b) })
+		g.acquire(truckWork{box: b, fn: func(t *truck) { g.fetch(t, b) }})
 	}
 	g.load = nil
 }
@@ -354,6 +382,7 @@ func (g *gang) fetch(t *truck, b *box) {
 		t.box = b
 		f.drive(t.id, equipment.Truck, t.pos, g.under, f.eq().TruckSpeed, func() {
 			t.pos = g.under
+			t.since = f.eng.Now()
 			g.atCrane = append(g.atCrane, t)
 			g.serveCrane()
 		})
@@ -366,12 +395,13 @@ func (g *gang) serveCrane() {
 		return
 	}
 	f := g.f
-	t := g.atCrane[0]
-	g.atCrane = slices.Delete(g.atCrane, 0, 1)
+	i := f.nextQuayMove(g)
+	t := g.atCrane[i]
+	g.atCrane = slices.Delete(g.atCrane, i, i+1)
 	g.qcBusy = true
-	f.eng.After(jitter(f.rngEquip, f.eq().QuayCycle, 0.3), func() {
+	f.eng.After(jitter(f.rngEquip, f.eq().QuayCycle, 0.3)+g.quayTravel(cellOf(t.box.cell).Bay), func() {
 		b := t.box
-		f.emit(quay.ContainerLoaded{Container: b.id, Visit: g.call.visit, Crane: g.qc.id, Cell: f.cell(g.call, b), Truck: t.id})
+		f.emit(quay.ContainerLoaded{Container: b.id, Visit: g.call.visit, Crane: g.qc.id, Cell: b.cell, Truck: t.id})
 		f.stats.Loaded++
 		f.offTruck(b, atVessel)
 		f.forget(b)

@@ -2,7 +2,6 @@ package simulator
 
 import (
 	"math/rand/v2"
-	"slices"
 	"time"
 
 	"github.com/yardtwin/yardtwin/domain/iso6346"
@@ -36,9 +35,10 @@ type box struct {
 	blk            *block // when atYard
 	bay, row, tier int    // when atYard
 	since          time.Time
-	reserved       bool // planned for a load or a road pickup
-	holds          int  // holds in force
-	stock          int  // index in yardState.stock when atYard, else -1
+	due            time.Time // when the box is expected to leave the yard (stacking plus dwell), zero until stacked
+	reserved       bool      // planned for a load or a road pickup
+	holds          int       // holds in force
+	stock          int       // index in yardState.stock when atYard, else -1
 }
 
 // teu is how many 20-ft slot positions the box takes.
@@ -58,7 +58,8 @@ type block struct {
 	used     int    // slot positions taken
 	boxes    int
 	reefers  int
-	incoming int // slot positions of boxes heading for the block
+	byCat    [4]int // boxes by catIndex
+	incoming int    // slot positions of boxes heading for the block
 	cranes   []*yardCrane
 }
 
@@ -137,6 +138,7 @@ func (k *block) place(b *box, bay, row, tier int) {
 	b.blk, b.bay, b.row, b.tier = k, bay, row, tier
 	k.used += b.teu()
 	k.boxes++
+	k.byCat[catIndex(b.cat)]++
 	if b.reefer {
 		k.reefers++
 	}
@@ -152,6 +154,7 @@ func (k *block) remove(b *box) {
 	}
 	k.used -= b.teu()
 	k.boxes--
+	k.byCat[catIndex(b.cat)]--
 	if b.reefer {
 		k.reefers--
 	}
@@ -348,47 +351,15 @@ func purposesFor(c yard.Category, reefer bool) [][]yard.Purpose {
 	}
 }
 
-// chooseBlock picks the block a box should be stacked in, skipping the blocks in skip (found to have
-// no stack for it), or nil when no block has room at all.
+// chooseBlock picks the least filled of the candidate blocks (the first, among equals), skipping
+// the blocks in skip, or nil when no block has room at all. The initial fill uses it whatever the
+// stacking policy, so that every policy starts from the same yard.
 func (r stackingRule) chooseBlock(y *yardState, b *box, skip []*block) *block {
-	fits := func(k *block, limit float64) bool {
-		if slices.Contains(skip, k) {
-			return false
-		}
-		if float64(k.used+k.incoming+b.teu()) > limit*float64(k.capacity()) {
-			return false
-		}
-		return !b.reefer || k.ReeferPlugs == 0 || k.reefers < k.ReeferPlugs
-	}
-	least := func(ok func(*block) bool) *block {
-		var best *block
-		for _, k := range y.blocks {
-			if ok(k) && (best == nil || k.fill() < best.fill()) {
-				best = k
-			}
-		}
-		return best
-	}
-	for _, ps := range purposesFor(b.cat, b.reefer) {
-		if k := least(func(k *block) bool {
-			if !fits(k, r.maxFill) {
-				return false
-			}
-			for _, p := range ps {
-				if k.Purpose == p {
-					return !b.reefer || k.ReeferPlugs > 0
-				}
-			}
-			return false
-		}); k != nil {
-			return k
+	var best *block
+	for _, k := range r.candidates(y, b, skip) {
+		if best == nil || k.fill() < best.fill() {
+			best = k
 		}
 	}
-	// Anywhere within the working fill but the blocks of other special purposes, then anywhere.
-	if k := least(func(k *block) bool {
-		return fits(k, r.maxFill) && (b.reefer || k.Purpose != yard.PurposeReefer) && (b.cat == yard.Empty || k.Purpose != yard.PurposeEmpty)
-	}); k != nil {
-		return k
-	}
-	return least(func(k *block) bool { return fits(k, 1) })
+	return best
 }
