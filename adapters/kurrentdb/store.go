@@ -56,13 +56,28 @@ func Open(ctx context.Context, url string, opts Options) (*Store, error) {
 	if err != nil {
 		return nil, err
 	}
-	cfg.Logger = clientLogger(opts.Logger)
-	client, err := kurrentdb.NewClient(cfg)
+	s, err := connect(cfg, opts)
 	if err != nil {
 		return nil, fmt.Errorf("kurrentdb: open %s: %w", redact(url), err)
 	}
+	if err := s.catchUp(ctx); err != nil {
+		_ = s.Close()
+		return nil, fmt.Errorf("kurrentdb: open %s: read the log %s: %w", redact(url), opts.Stream, err)
+	}
+	s.log.Debug("log indexed", "events", s.idx.head, "streams", len(s.idx.streams))
+	return s, nil
+}
+
+// connect makes the client and the store around it, with an empty index. The client connects on
+// its first call.
+func connect(cfg *kurrentdb.Configuration, opts Options) (*Store, error) {
+	cfg.Logger = clientLogger(opts.Logger)
+	client, err := kurrentdb.NewClient(cfg)
+	if err != nil {
+		return nil, err
+	}
 	closing, stopAll := context.WithCancel(context.Background())
-	s := &Store{
+	return &Store{
 		client:  client,
 		opts:    opts,
 		stream:  opts.Stream,
@@ -70,14 +85,7 @@ func Open(ctx context.Context, url string, opts Options) (*Store, error) {
 		idx:     newIndex(),
 		closing: closing,
 		stopAll: stopAll,
-	}
-	if err := s.catchUp(ctx); err != nil {
-		stopAll()
-		_ = client.Close()
-		return nil, fmt.Errorf("kurrentdb: open %s: read the log %s: %w", redact(url), opts.Stream, err)
-	}
-	s.log.Debug("log indexed", "events", s.idx.head, "streams", len(s.idx.streams))
-	return s, nil
+	}, nil
 }
 
 // clientLogger passes the client's messages to l, one level lower than the client says: the
