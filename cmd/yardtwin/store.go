@@ -1,0 +1,118 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"net/url"
+	"path/filepath"
+	"strings"
+
+	"go.uber.org/fx"
+
+	"github.com/yardtwin/yardtwin/adapters/bolt"
+	"github.com/yardtwin/yardtwin/domain/es"
+)
+
+// storeKind is the technology behind --store.
+type storeKind int
+
+const (
+	storeBolt      storeKind = iota // the embedded file: one process owns it
+	storeKurrentDB                  // KurrentDB (EventStoreDB): shared by every serve process
+)
+
+// storeLocation is a parsed --store.
+type storeLocation struct {
+	kind storeKind
+	// dir is the embedded store's directory (bolt).
+	dir string
+	// url is the connection string as given (kurrentdb); it may hold a password: never log it,
+	// log redactedURL instead.
+	url string
+}
+
+// shared says whether several serve processes can use the store at once.
+func (l storeLocation) shared() bool { return l.kind == storeKurrentDB }
+
+// String names the store for logs, without credentials.
+func (l storeLocation) String() string {
+	if l.kind == storeBolt {
+		return "bolt://" + l.dir
+	}
+	return redactedURL(l.url)
+}
+
+// parseStore reads --store: empty means the embedded file under data; "bolt://DIR" or a plain
+// directory is the embedded file in DIR; "kurrentdb://…", "kurrentdb+discover://…", "esdb://…" and
+// "esdb+discover://…" are a KurrentDB (EventStoreDB) connection string.
+func parseStore(raw, data string) (storeLocation, error) {
+	raw = strings.TrimSpace(raw)
+	if raw == "" {
+		return storeLocation{kind: storeBolt, dir: data}, nil
+	}
+	scheme, rest, hasScheme := strings.Cut(raw, "://")
+	if !hasScheme {
+		scheme, rest = "bolt", raw
+	}
+	switch strings.ToLower(scheme) {
+	case "bolt", "file":
+		if rest == "" {
+			return storeLocation{}, errors.New("--store: bolt:// needs a directory, e.g. bolt://./data")
+		}
+		dir := filepath.Clean(rest)
+		if filepath.Base(dir) == bolt.FileName { // the file itself was named: take its directory
+			dir = filepath.Dir(dir)
+		}
+		return storeLocation{kind: storeBolt, dir: dir}, nil
+	case "kurrentdb", "kurrentdb+discover", "esdb", "esdb+discover", "kurrent", "kurrent+discover":
+		u, err := url.Parse(raw)
+		if err != nil {
+			return storeLocation{}, fmt.Errorf("--store: %s", redactErr(err, raw))
+		}
+		if u.Host == "" {
+			return storeLocation{}, fmt.Errorf("--store: %s:// names no host, e.g. kurrentdb://kurrentdb:2113?tls=false", scheme)
+		}
+		return storeLocation{kind: storeKurrentDB, url: raw}, nil
+	}
+	return storeLocation{}, fmt.Errorf("--store: scheme %q is not bolt:// (the embedded file) or kurrentdb:// (esdb://)", scheme)
+}
+
+// storeModule provides the es.Store --store names.
+func storeModule(loc storeLocation) fx.Option {
+	switch loc.kind {
+	case storeKurrentDB:
+		return fx.Options(fx.Supply(loc), fx.Provide(openKurrentDB))
+	default:
+		return fx.Options(fx.Supply(bolt.Config{Dir: loc.dir}), bolt.Module)
+	}
+}
+
+// openKurrentDB connects to the KurrentDB store and closes it with the application. This is the one
+// function to change when adapters/kurrentdb is wired: open it with loc.url in an OnStart hook (or
+// here, with a deadline) and close it in OnStop.
+func openKurrentDB(lc fx.Lifecycle, loc storeLocation) (es.Store, error) {
+	return nil, fmt.Errorf("kurrentdb store: not wired yet (%s)", loc)
+}
+
+// redactedURL is a connection string with its password replaced, for logs and errors.
+func redactedURL(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return "(unparseable connection string)"
+	}
+	return u.Redacted()
+}
+
+// redactErr is err with raw's password taken out of its text.
+func redactErr(err error, raw string) string {
+	msg := err.Error()
+	if u, perr := url.Parse(raw); perr == nil && u.User != nil {
+		if p, ok := u.User.Password(); ok && p != "" {
+			msg = strings.ReplaceAll(msg, p, "xxxxx")
+		}
+	}
+	if strings.Contains(raw, "@") {
+		msg = strings.ReplaceAll(msg, raw, "(the connection string)")
+	}
+	return msg
+}
