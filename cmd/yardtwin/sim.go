@@ -28,7 +28,7 @@ func newSim() *cobra.Command {
 		Short: "Run simulator models offline",
 		Args:  cobra.NoArgs,
 	}
-	cmd.AddCommand(newSimRelocation())
+	cmd.AddCommand(newSimRelocation(), newSimRun(), newSimCompare())
 	return cmd
 }
 
