@@ -20,10 +20,6 @@ const metaFormat = 1
 // keeps the real (empty) type.
 const untypedEventType = "yardtwin.Untyped"
 
-// idNamespace is the UUID namespace that turns an event id that is not a UUID into a KurrentDB
-// event id (UUIDv5, SHA-1). Changing it changes every such event id ever written: never change it.
-var idNamespace = uuid.MustParse("6f1c2a8e-1b7d-5c3e-9a4f-0d2e7b9c5a31")
-
 // meta is the JSON metadata stored with each event of the log. It holds everything of the envelope
 // but the data (the event's payload) and what KurrentDB itself says (the revision, which is the
 // position, and the created date, which is Recorded). Keys are short: the server refuses appends
@@ -41,18 +37,11 @@ type meta struct {
 	SchemaVersion   int       `json:"schemaversion,omitempty"`
 }
 
-// eventID returns the KurrentDB event id of an envelope id: the id itself when it is a UUID in
-// canonical (lower-case, hyphenated) form, else the UUIDv5 of the id in idNamespace. The envelope
-// id itself is kept in the metadata, so ids come back exactly as given.
-func eventID(id string) uuid.UUID {
-	if u, err := uuid.Parse(id); err == nil && u.String() == id {
-		return u
-	}
-	return uuid.NewSHA1(idNamespace, []byte(id))
-}
-
 // encode turns an envelope that decide placed in the log (Subject, Version set) into the event
-// data appended to KurrentDB.
+// data appended to KurrentDB. Its KurrentDB event id is new for every attempt (a random UUID): the
+// server's own idempotency then never takes an append decided against a trailing index for a
+// retry of events already written (it would answer success without writing), and such an append
+// is always refused with a wrong expected version. The envelope id is kept in the metadata.
 func encode(e es.Envelope) (kurrentdb.EventData, error) {
 	m := meta{
 		Format:          metaFormat,
@@ -80,7 +69,7 @@ func encode(e es.Envelope) (kurrentdb.EventData, error) {
 		ct = kurrentdb.ContentTypeJson
 	}
 	return kurrentdb.EventData{
-		EventID:     eventID(e.ID),
+		EventID:     uuid.New(),
 		EventType:   typ,
 		ContentType: ct,
 		Data:        e.Data,

@@ -13,8 +13,9 @@
 //	ReadAll(from, n)             = read the log forwards from revision from-1, n events
 //	stream version (es, from 1)  = metadata "version", counted by this adapter
 //	Recorded                     = the server's created date of the log event (100 ns ticks, UTC)
-//	KurrentDB event type         = Envelope.Type, so $et-<type> streams work; event id = the
-//	                               envelope id if it is a canonical UUID, else its UUIDv5
+//	KurrentDB event type         = Envelope.Type, so $et-<type> streams work
+//	KurrentDB event id           = a random UUID per append attempt; the envelope id is in the
+//	                               metadata (see Idempotency)
 //
 // Why one stream. The port appends a batch to several streams atomically, with an expected version
 // for each, and numbers every stored event with a dense global position (1, 2, 3 … without gaps).
@@ -44,8 +45,17 @@
 // ever, across streams. The index does: it holds every stored id, and
 // duplicates are filtered before the version check exactly as in the embedded store. It is built
 // when the store opens, by reading the whole log (a page of 4,096 events per call), and caught up
-// with the log before every append and stream read. Its cost is memory, about 100 bytes per stored
-// event, and the time to read the log at start.
+// with the log before every stream read, and before an append is decided again: when the server
+// refuses it because the log moved on, or when the index finds a conflict (which must stand
+// against the log as it is). Its cost is memory (see BenchmarkIndex) and the time to read the log
+// at start.
+//
+// The server's idempotency is kept out of the way on purpose: each append attempt gives its events
+// new random KurrentDB event ids. Were they derived from our ids, an append decided against a
+// trailing index could meet events with the same ids written by another process at the same
+// revisions, and the server would answer success without writing, for events placed in streams
+// and versions this process did not choose. With new ids it answers wrong expected version, and
+// the append is decided again as a duplicate.
 //
 // # Reading a stream
 //

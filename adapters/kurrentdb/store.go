@@ -155,9 +155,10 @@ func checkBatch(batch []es.StreamEvents) (int, error) {
 }
 
 // Append stores the batch atomically and durably: its new events go to the log in one KurrentDB
-// append, which expects the log at the revision the index was caught up to. When another process
+// append, which expects the log at the revision the index has reached. When another process
 // appended first, the server refuses it; the index catches up and the batch is decided again (at
-// most Options.Retries times). An append whose reply is lost (a deadline) may or may not be
+// most Options.Retries times). A conflict found in the index is confirmed against the caught-up
+// index before it is returned. An append whose reply is lost (a deadline) may or may not be
 // stored: sent again, its events come back as duplicates if it was.
 func (s *Store) Append(ctx context.Context, batch ...es.StreamEvents) ([]es.Appended, error) {
 	n, err := checkBatch(batch)
@@ -173,15 +174,23 @@ func (s *Store) Append(ctx context.Context, batch ...es.StreamEvents) ([]es.Appe
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	caughtUp := false
 	for try := 0; ; try++ {
-		if err := s.catchUp(ctx); err != nil {
-			return nil, fmt.Errorf("kurrentdb: append: catch up with %s: %w", s.stream, err)
-		}
 		p, err := s.idx.decide(batch)
+		if errors.Is(err, es.ErrConflict) && !caughtUp {
+			// The index may trail the log (another process appended): a conflict stands only
+			// against the log as it is.
+			if err := s.catchUp(ctx); err != nil {
+				return nil, fmt.Errorf("kurrentdb: append: catch up with %s: %w", s.stream, err)
+			}
+			caughtUp = true
+			p, err = s.idx.decide(batch)
+		}
 		if err != nil {
 			return nil, fmt.Errorf("kurrentdb: append: %w", err)
 		}
 		if len(p.write) == 0 {
+			// Stored ids stay stored: duplicates found in a trailing index are duplicates.
 			return p.results, nil
 		}
 		evs, err := s.encodeAll(p.write)
@@ -210,6 +219,10 @@ func (s *Store) Append(ctx context.Context, batch ...es.StreamEvents) ([]es.Appe
 				return nil, fmt.Errorf("kurrentdb: append: other writers appended to %s first %d times in a row: %w", s.stream, try+1, err)
 			}
 			s.log.Debug("another writer appended first; deciding again", "try", try+1)
+			if err := s.catchUp(ctx); err != nil {
+				return nil, fmt.Errorf("kurrentdb: append: catch up with %s: %w", s.stream, err)
+			}
+			caughtUp = true
 		default:
 			return nil, fmt.Errorf("kurrentdb: append %d events to %s after position %d: %w", len(evs), s.stream, head, err)
 		}
