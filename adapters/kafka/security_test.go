@@ -25,8 +25,8 @@ import (
 // testPKI is a certificate authority with a broker certificate for 127.0.0.1 and a client
 // certificate, the client's files written as PEM under dir.
 type testPKI struct {
-	pool                     *x509.CertPool
-	broker                   tls.Certificate
+	pool                      *x509.CertPool
+	broker                    tls.Certificate
 	caFile, certFile, keyFile string
 }
 

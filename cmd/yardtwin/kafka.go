@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strconv"
 	"time"
@@ -111,15 +112,23 @@ var consumerLagDesc = prometheus.NewDesc("yardtwin_kafka_consumer_lag_records",
 // Every ingest process of the group reports the same group-wide figures.
 type consumerLag struct {
 	client       *kafkago.Client
+	transport    *kafkago.Transport
 	topic, group string
 }
 
 func newConsumerLag(lc fx.Lifecycle, f serveFlags, sec kafka.Security) *consumerLag {
+	c := consumerLagOf(f, sec)
+	lc.Append(fx.StopHook(c.transport.CloseIdleConnections))
+	return c
+}
+
+// consumerLagOf asks the brokers of f, through sec, for the lag of f's group on f's topic.
+func consumerLagOf(f serveFlags, sec kafka.Security) *consumerLag {
 	transport := sec.Transport()
-	lc.Append(fx.StopHook(transport.CloseIdleConnections))
 	return &consumerLag{
-		client: &kafkago.Client{Addr: kafkago.TCP(kafka.SplitBrokers(f.KafkaBrokers)...), Transport: transport, Timeout: 5 * time.Second},
-		topic:  f.KafkaTopic, group: f.KafkaGroup,
+		client:    &kafkago.Client{Addr: kafkago.TCP(kafka.SplitBrokers(f.KafkaBrokers)...), Transport: transport, Timeout: 5 * time.Second},
+		transport: transport,
+		topic:     f.KafkaTopic, group: f.KafkaGroup,
 	}
 }
 
@@ -168,7 +177,7 @@ func (c *consumerLag) lags(ctx context.Context) (map[int]int64, error) {
 	if err != nil {
 		return nil, fmt.Errorf("consumer lag: committed offsets: %w", err)
 	}
-	if committed.Error != nil {
+	if committed.Error != nil && !errors.Is(committed.Error, kafkago.GroupIdNotFound) { // no group yet: nothing committed
 		return nil, fmt.Errorf("consumer lag: committed offsets: %w", committed.Error)
 	}
 	done := map[int]int64{}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"os"
 	"path/filepath"
 	"strings"
@@ -300,9 +301,22 @@ func logStart(f serveFlags, role httpapi.Role, log *slog.Logger) {
 	if len(f.resolved) > 0 {
 		log.Info("settings", f.resolved...)
 	}
-	if role != httpapi.RoleQuery && len(f.PublisherTokens) == 0 {
-		log.Warn("ingestion is open to anyone who reaches the port: set --publisher-tokens")
+	if role != httpapi.RoleQuery && len(f.PublisherTokens) == 0 && !loopback(f.HTTP) {
+		log.Warn("ingestion is open to anyone who reaches the port: set --publisher-tokens", "http", f.HTTP)
 	}
+}
+
+// loopback says whether addr listens on this machine only.
+func loopback(addr string) bool {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		return false
+	}
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
 }
 
 func parseLevel(s string) (slog.Level, error) {
