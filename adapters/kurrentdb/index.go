@@ -35,7 +35,8 @@ type idAt struct{ pos, ver uint64 }
 // index is what the log says about streams and ids, up to position head: every stream's events
 // (their positions, in version order) and every event id. Appends decide against it; it is built
 // on Open by reading the whole log and caught up from the log before every decision, so that
-// events appended by other processes count. It is about 100 bytes per stored event.
+// events appended by other processes count. It takes about 145 bytes of heap per stored event
+// (BenchmarkIndex).
 type index struct {
 	head    uint64
 	streams map[string][]uint64 // positions; the event at [i] has version i+1
