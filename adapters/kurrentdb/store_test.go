@@ -330,4 +330,3 @@ func TestKindOfOtherErrors(t *testing.T) {
 		})
 	}
 }
-
