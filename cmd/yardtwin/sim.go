@@ -28,7 +28,7 @@ func newSim() *cobra.Command {
 		Short: "Run simulator models offline",
 		Args:  cobra.NoArgs,
 	}
-	cmd.AddCommand(newSimRelocation(), newSimRun(), newSimCompare())
+	cmd.AddCommand(newSimRelocation(), newSimRun(), newSimCompare(), newSimFork())
 	return cmd
 }
 

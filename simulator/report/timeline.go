@@ -65,7 +65,7 @@ func NewTimeline(layout *yard.Layout, start, end time.Time, step time.Duration) 
 		sizes:   map[iso6346.ContainerID]int8{},
 		slotted: map[iso6346.ContainerID]int{},
 		atGate:  map[string]*gateTruck{},
-		next:    start.Truncate(time.Hour),
+		next:    start,
 		hour:    start.Truncate(time.Hour),
 		last:    start.Truncate(time.Hour),
 	}

@@ -1,0 +1,95 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/yardtwin/yardtwin/projections/kpi"
+	"github.com/yardtwin/yardtwin/simulator/report"
+)
+
+// TestSimForkFromLiveTwin starts a twin fed by the demo at 3,000 times real time, waits until its
+// log holds two simulated hours past the fork, forks one hour into the demo, runs an hour, and
+// checks that the run started from the twin's yard and carries the twin's actual KPIs beside its own.
+func TestSimForkFromLiveTwin(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts a twin and feeds it a simulated demo")
+	}
+	t0 := time.Now().UTC().Truncate(time.Second)
+	base := startTwinWith(t, serveFlags{Data: t.TempDir(), Demo: demoScenarioFile, Speed: 3000})
+	at := t0.Add(time.Hour)
+	end := at.Add(time.Hour)
+
+	deadline := time.Now().Add(90 * time.Second)
+	for {
+		var k kpi.Report
+		getJSON(t, base+"api/v1/kpis", &k)
+		if k.AsOf.After(end.Add(10 * time.Minute)) {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the demo reached %s, not past %s, within 90 s", k.AsOf, end)
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+	waitProjected(t, base)
+
+	dir := t.TempDir()
+	var out bytes.Buffer
+	f := simForkFlags{simRunFlags: simRunFlags{Horizon: time.Hour, Out: dir, Quiet: true}, From: base, At: at.Format(time.RFC3339)}
+	r, err := simFork(context.Background(), demoScenarioFile, f, &out, &bytes.Buffer{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Fork == nil || r.Fork.InitialBoxes < 1000 || r.Fork.Taken == 0 || r.Fork.Position == "" {
+		t.Fatalf("fork %+v: want the twin's yard of thousands of boxes at a log position", r.Fork)
+	}
+	if r.Fork.Taken+r.Fork.Skipped != r.Fork.InitialBoxes {
+		t.Errorf("fork: %d taken + %d skipped != %d read", r.Fork.Taken, r.Fork.Skipped, r.Fork.InitialBoxes)
+	}
+	if !r.Start.Equal(at) || !r.End.Equal(end) {
+		t.Errorf("run %s..%s, want %s..%s", r.Start, r.End, at, end)
+	}
+	// The simulated yard starts where the twin's was: its first fill sample counts the primed boxes.
+	var filled bool
+	for _, b := range r.Series.BlockFill.Blocks {
+		filled = filled || (len(b.Fill) > 0 && b.Fill[0] > 0)
+	}
+	if !filled {
+		t.Error("the fork's yard starts empty; it should start from the twin's")
+	}
+	if r.Actual == nil {
+		t.Fatalf("no actual figures although the twin holds the hour after the fork:\n%s", out.String())
+	}
+	if !r.Actual.Complete || r.Actual.Events == 0 {
+		t.Errorf("actual %+v: want the complete window with events", *r.Actual)
+	}
+	if k, ok := actualKPI(r.Actual.KPIs, kpi.KeyYardUtilisation); !ok || k.Value == nil || *k.Value < 0.1 {
+		t.Errorf("actual yard utilisation %+v, want the twin's level", k)
+	}
+	if sim, ok := r.KPI(kpi.KeyYardUtilisation); !ok || sim.Value == nil || *sim.Value < 0.1 {
+		t.Errorf("simulated yard utilisation %+v: the fork's KPIs must start from the twin's yard", sim)
+	}
+
+	var vout bytes.Buffer
+	if err := validateEvents(filepath.Join(dir, "events.ndjson"), validateFlags{Layout: demoLayoutFile}, nil, &vout); err != nil {
+		t.Fatalf("events validate: %v\n%s", err, vout.String())
+	}
+	html := string(readFile(t, filepath.Join(dir, "report.html")))
+	if !strings.Contains(html, "<th>actual</th>") || !strings.Contains(html, "forked from") {
+		t.Error("report.html does not show the actual KPIs beside the simulated ones")
+	}
+}
+
+func actualKPI(ks []report.KPI, key string) (report.KPI, bool) {
+	for _, k := range ks {
+		if k.Key == key {
+			return k, true
+		}
+	}
+	return report.KPI{}, false
+}
