@@ -203,15 +203,12 @@ func (s *Store) Append(ctx context.Context, batch ...es.StreamEvents) ([]es.Appe
 		cancel()
 		switch {
 		case err == nil:
-			for _, e := range p.write {
-				if err := s.idx.add(e.ID, e.Subject, e.Position, e.Version); err != nil {
-					// decide placed every event after the index: this cannot fail.
-					panic(fmt.Sprintf("kurrentdb: index refused an event decide placed: %v", err))
-				}
-			}
-			if want := revOf(s.idx.head); res.NextExpectedVersion != want {
-				s.log.Error("the server reports another log revision than the append expected; the next catch-up will refuse the log",
-					"revision", res.NextExpectedVersion, "expected", want)
+			if err := s.learn(p.write, res.NextExpectedVersion); err != nil {
+				// The events are stored; only the index is in doubt. An empty index is rebuilt
+				// from the log by the next call: its first append is refused as stale, and
+				// reads catch up first.
+				s.log.Error("index dropped; the next call rebuilds it from the log", "err", err)
+				s.idx = newIndex()
 			}
 			return p.results, nil
 		case kindOf(err) == kindWrongVersion && ctx.Err() == nil:
@@ -227,6 +224,19 @@ func (s *Store) Append(ctx context.Context, batch ...es.StreamEvents) ([]es.Appe
 			return nil, fmt.Errorf("kurrentdb: append %d events to %s after position %d: %w", len(evs), s.stream, head, err)
 		}
 	}
+}
+
+// learn indexes the events of an append the server took, whose last revision it says is last.
+func (s *Store) learn(write []es.Envelope, last uint64) error {
+	for _, e := range write {
+		if err := s.idx.add(e.ID, e.Subject, e.Position, e.Version); err != nil {
+			return err
+		}
+	}
+	if want := revOf(s.idx.head); last != want {
+		return fmt.Errorf("the server put the append's last event at revision %d, not %d", last, want)
+	}
+	return nil
 }
 
 // encodeAll encodes the events of one append and checks that they fit in one.

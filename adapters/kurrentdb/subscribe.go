@@ -44,14 +44,15 @@ func (s *Store) Subscribe(ctx context.Context, from uint64, handle func(ctx cont
 
 	next := max(from, 1) // positions count from 1
 	err := s.follow(ctx, &next, handle)
+	// An ended ctx or a closed store comes first: a handler stopped by either reports it too.
 	var herr *handlerError
 	switch {
-	case errors.As(err, &herr):
-		return fmt.Errorf("kurrentdb: subscribe at %d: handle: %w", next, herr.err)
 	case parent.Err() != nil:
 		return fmt.Errorf("kurrentdb: subscribe at %d: %w", next, parent.Err())
 	case s.closing.Err() != nil:
 		return fmt.Errorf("kurrentdb: subscribe at %d: %w", next, es.ErrClosed)
+	case errors.As(err, &herr):
+		return fmt.Errorf("kurrentdb: subscribe at %d: handle: %w", next, herr.err)
 	default:
 		return fmt.Errorf("kurrentdb: subscribe at %d: %w", next, err)
 	}
@@ -61,6 +62,7 @@ func (s *Store) Subscribe(ctx context.Context, from uint64, handle func(ctx cont
 // delivered, until ctx ends, handle fails or an error that waiting cannot mend.
 func (s *Store) follow(ctx context.Context, next *uint64, handle func(context.Context, []es.Envelope) error) error {
 	bo := backoff{min: s.opts.BackoffMin, max: s.opts.BackoffMax}
+	gaps := 0 // gaps in a row with nothing delivered
 	for {
 		before := *next
 		err := s.catchUpTo(ctx, next, handle)
@@ -69,6 +71,7 @@ func (s *Store) follow(ctx context.Context, next *uint64, handle func(context.Co
 		}
 		if *next > before {
 			bo.reset() // it delivered: the next drop starts the waits again from BackoffMin
+			gaps = 0
 		}
 		var herr *handlerError
 		switch {
@@ -77,7 +80,11 @@ func (s *Store) follow(ctx context.Context, next *uint64, handle func(context.Co
 		case ctx.Err() != nil:
 			return ctx.Err()
 		case errors.Is(err, errGap):
-			continue
+			// Events appended between the last read and the subscription: read them. A server
+			// that keeps skipping is waited for like a drop.
+			if gaps++; gaps <= 3 {
+				continue
+			}
 		case kindOf(err) != kindTransient:
 			return err
 		}
