@@ -8,32 +8,24 @@ import (
 	"github.com/yardtwin/yardtwin/domain/yard"
 )
 
-// sizeMix is the share of each size-type among new boxes: about 45 % 20-ft dry, 45 % 40-ft dry
-// (standard and high cube), the rest reefers.
-var sizeMix = []struct {
-	size  iso6346.SizeType
-	share float64
-}{
-	{"22G1", 0.45},
-	{"45G1", 0.28},
-	{"42G1", 0.18},
-	{"45R1", 0.07},
-	{"22R1", 0.02},
-}
-
 // categoryMix is the share of each category among the boxes of one flow.
 type categoryMix []struct {
 	cat   yard.Category
 	share float64
 }
 
-// The flows' mixes. Tanger Med is mostly transhipment: most boxes discharged are loaded again onto
-// another vessel; imports leave, and exports arrive, by road.
-var (
-	dischargeMix = categoryMix{{yard.Transhipment, 0.74}, {yard.Import, 0.16}, {yard.Empty, 0.10}}
-	gateInMix    = categoryMix{{yard.Export, 0.85}, {yard.Empty, 0.15}}
-	initialMix   = categoryMix{{yard.Transhipment, 0.60}, {yard.Import, 0.14}, {yard.Export, 0.16}, {yard.Empty, 0.10}}
-)
+// mixes derives the flows' category mixes from the scenario's box mix: discharged boxes are
+// transhipments, empties and imports; gated-in boxes exports and empties; the initial yard holds
+// all four (fewer transhipments than discharged, since they leave sooner).
+func mixes(m BoxMix) (discharge, gateIn, initial categoryMix) {
+	laden := 1 - m.Transhipment - m.Empty
+	discharge = categoryMix{{yard.Transhipment, m.Transhipment}, {yard.Import, laden}, {yard.Empty, m.Empty}}
+	gateIn = categoryMix{{yard.Export, 1 - m.Empty}, {yard.Empty, m.Empty}}
+	t := 0.8 * m.Transhipment
+	rest := 1 - t - m.Empty
+	initial = categoryMix{{yard.Transhipment, t}, {yard.Import, 0.45 * rest}, {yard.Export, 0.55 * rest}, {yard.Empty, m.Empty}}
+	return discharge, gateIn, initial
+}
 
 // ownerCodes are owner prefixes (with the equipment category U) of the lines calling at the port.
 var ownerCodes = []string{
@@ -47,9 +39,12 @@ var ownerCodes = []string{
 type boxFactory struct {
 	rng       *rand.Rand
 	misreport float64
-	inUse     map[iso6346.ContainerID]bool // numbers the terminal knows now
-	retired   []iso6346.ContainerID        // numbers that left, oldest first, kept a while
-	retiredAt int
+	mix       BoxMix
+	// the flows' category mixes
+	discharge, gateIn, initial categoryMix
+	inUse                      map[iso6346.ContainerID]bool // numbers the terminal knows now
+	retired                    []iso6346.ContainerID        // numbers that left, oldest first, kept a while
+	retiredAt                  int
 	// counts
 	made, misreported int
 }
@@ -57,8 +52,10 @@ type boxFactory struct {
 // retiredMemory is how many numbers that left the terminal are kept from reuse.
 const retiredMemory = 200_000
 
-func newBoxFactory(rng *rand.Rand, misreport float64) *boxFactory {
-	return &boxFactory{rng: rng, misreport: misreport, inUse: map[iso6346.ContainerID]bool{}}
+func newBoxFactory(rng *rand.Rand, misreport float64, mix BoxMix) *boxFactory {
+	f := &boxFactory{rng: rng, misreport: misreport, mix: mix, inUse: map[iso6346.ContainerID]bool{}}
+	f.discharge, f.gateIn, f.initial = mixes(mix)
+	return f
 }
 
 // reserve marks a number as taken (a box of a given yard).
@@ -110,19 +107,24 @@ func (f *boxFactory) make(mix categoryMix) *box {
 	return f.makeOf(cat)
 }
 
-// makeOf returns a new box of category cat with a size-type from the mix (never a reefer when empty)
-// and a plausible gross mass: tare alone for an empty, up to 30 t laden.
+// makeOf returns a new box of category cat with a size-type from the mix (never a reefer when empty:
+// 20-ft 22G1 or 22R1, 40-ft 45G1 or 42G1 when dry, 45R1 when reefer) and a plausible gross mass:
+// tare alone for an empty, up to 30 t laden.
 func (f *boxFactory) makeOf(cat yard.Category) *box {
+	forty := chance(f.rng, f.mix.Forty)
+	reefer := cat != yard.Empty && chance(f.rng, f.mix.Reefer)
 	var size iso6346.SizeType
-	for {
-		weights := make([]float64, len(sizeMix))
-		for i, m := range sizeMix {
-			weights[i] = m.share
-		}
-		size = sizeMix[pick(f.rng, weights)].size
-		if !(cat == yard.Empty && size.Reefer()) {
-			break
-		}
+	switch {
+	case !forty && reefer:
+		size = "22R1"
+	case !forty:
+		size = "22G1"
+	case reefer:
+		size = "45R1"
+	case chance(f.rng, 0.6):
+		size = "45G1"
+	default:
+		size = "42G1"
 	}
 	b := &box{id: f.number(), size: size, forty: size.TEU() == 2, cat: cat, reefer: size.Reefer(), stock: -1}
 	switch {

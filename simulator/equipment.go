@@ -13,34 +13,22 @@ import (
 	"github.com/yardtwin/yardtwin/domain/yard"
 )
 
-// equipmentModel holds the demo's machine timings and speeds. A later scenario section may set
-// them; the values are plausible for RTG terminals, not measured.
+// equipmentModel holds the machine timings the scenario does not set (its Equipment section has
+// the cycle times and speeds); the values are plausible for RTG terminals, not measured.
 type equipmentModel struct {
-	QuayCycle   time.Duration // mean time of one quay crane move, drawn within ±30 %
-	YardCycle   time.Duration // mean time of one yard crane move (pick, hoist, trolley, set down), ±30 %
-	GantrySpeed float64       // m/s, a yard crane travelling between bays and blocks
-	TruckSpeed  float64       // m/s, an internal truck
-	RoadSpeed   float64       // m/s, a road truck inside the terminal
-	Manoeuvre   time.Duration // added to every drive: turning in, stopping under a crane
-	IdleAfter   time.Duration // a yard crane without work for this long reports idle
-	GateTime    time.Duration // mean time at the in-gate (plate and number reading, papers), ±50 %
-	Pilotage    time.Duration // mean time from arrival to all fast at the berth, ±30 %
-	Setup       time.Duration // from berthing to the first move (lashing gangs, hatch covers), ±30 %
-	Unberth     time.Duration // from the last move to departure, ±30 %
+	Manoeuvre time.Duration // added to every drive: turning in, stopping under a crane
+	IdleAfter time.Duration // a yard crane without work for this long reports idle
+	Pilotage  time.Duration // mean time from arrival to all fast at the berth, ±30 %
+	Setup     time.Duration // from berthing to the first move (lashing gangs, hatch covers), ±30 %
+	Unberth   time.Duration // from the last move to departure, ±30 %
 }
 
 var demoEquipment = equipmentModel{
-	QuayCycle:   105 * time.Second,
-	YardCycle:   90 * time.Second,
-	GantrySpeed: 1.5,
-	TruckSpeed:  6.5,
-	RoadSpeed:   5,
-	Manoeuvre:   30 * time.Second,
-	IdleAfter:   15 * time.Minute,
-	GateTime:    2 * time.Minute,
-	Pilotage:    50 * time.Minute,
-	Setup:       20 * time.Minute,
-	Unberth:     40 * time.Minute,
+	Manoeuvre: 30 * time.Second,
+	IdleAfter: 15 * time.Minute,
+	Pilotage:  50 * time.Minute,
+	Setup:     20 * time.Minute,
+	Unberth:   40 * time.Minute,
 }
 
 // quayCrane is a ship-to-shore crane.
@@ -107,11 +95,21 @@ func (b *berthState) point(a, c float64) orb.Point {
 // blocks (an RTG row shares its cranes).
 func (f *Feed) setupEquipment() {
 	l := f.layout
-	for _, q := range l.QuayCranes() {
+	fl := f.sc.Fleet
+	first := func(n, of int) int {
+		if n > 0 && n < of {
+			return n
+		}
+		return of
+	}
+	qcs := l.QuayCranes()
+	for _, q := range qcs[:first(fl.QuayCranes, len(qcs))] {
 		f.quayCranes = append(f.quayCranes, &quayCrane{id: q.ID, home: q.Home, pos: q.Home})
 	}
+	ycs := l.YardCranes()
+	ycs = ycs[:first(fl.YardCranes, len(ycs))]
 	byBlock := map[string][]*yardCrane{}
-	for _, c := range l.YardCranes() {
+	for _, c := range ycs {
 		kind := equipment.YardCrane
 		if c.Equipment == yard.EquipmentRS {
 			kind = equipment.ReachStacker
@@ -121,7 +119,7 @@ func (f *Feed) setupEquipment() {
 		byBlock[c.Block] = append(byBlock[c.Block], yc)
 	}
 	equip := map[*yardCrane]yard.Equipment{}
-	for _, c := range l.YardCranes() {
+	for _, c := range ycs {
 		for _, yc := range f.yardCranes {
 			if yc.id == c.ID {
 				equip[yc] = c.Equipment
@@ -177,6 +175,9 @@ func (f *Feed) setupEquipment() {
 		f.berths = append(f.berths, bs)
 	}
 	n := len(f.quayCranes) * f.sc.Vessels.TrucksPerCrane
+	if fl.Trucks > 0 {
+		n = fl.Trucks
+	}
 	for i := range n {
 		bs := f.berths[i%len(f.berths)]
 		a := min(8+12*float64(i/len(f.berths)), bs.Length)
@@ -212,9 +213,14 @@ func (f *Feed) reportPosition(id string, kind equipment.Kind, p orb.Point, headi
 	})
 }
 
-// drive moves a truck from one local point to another in a straight line at speed (m/s),
-// reporting its position a few times on the way and on arrival, then calls then.
-func (f *Feed) drive(id string, kind equipment.Kind, from, to orb.Point, speed float64, then func()) {
+// drive moves a truck (a road truck when road) from one local point to another at a speed drawn
+// from the scenario, reporting its position a few times on the way and on arrival, then calls then.
+func (f *Feed) drive(id string, kind equipment.Kind, from, to orb.Point, road bool, then func()) {
+	sd := f.sc.Equipment.TruckSpeed
+	if road {
+		sd = f.sc.Equipment.RoadSpeed
+	}
+	speed := max(sd.Sample(f.rngEquip), 0.5)
 	d := dist(from, to)
 	total := time.Duration(d/speed*float64(time.Second)) + jitter(f.rngEquip, f.eq().Manoeuvre, 0.5)
 	legs := 1
@@ -254,7 +260,8 @@ func laneStop(k *block, bay int) orb.Point { return k.SlotCentre(bay, 0) }
 // stays where the work is rather than shuttling).
 func (f *Feed) yardJob(j craneJob) {
 	centre := j.blk.SlotCentre((j.blk.Bays+1)/2, (j.blk.Rows+1)/2)
-	perJob := f.eq().GantrySpeed * f.eq().YardCycle.Seconds() // m a crane travels in one move's time
+	e := f.sc.Equipment
+	perJob := e.YardGantrySpeed.MeanValue() * (e.YardTrolley.MeanValue() + e.YardHoist.MeanValue()) // m a crane travels in one move's time
 	var c *yardCrane
 	best := math.Inf(1)
 	for _, x := range j.blk.cranes {
@@ -303,8 +310,9 @@ func (f *Feed) craneNext(c *yardCrane) {
 
 // craneTime is how long a crane takes to travel to p and make one move.
 func (f *Feed) craneTime(c *yardCrane, p orb.Point) time.Duration {
-	travel := min(time.Duration(dist(c.pos, p)/f.eq().GantrySpeed*float64(time.Second)), 10*time.Minute)
-	return travel + jitter(f.rngEquip, f.eq().YardCycle, 0.3)
+	e := f.sc.Equipment
+	travel := min(time.Duration(dist(c.pos, p)/max(e.YardGantrySpeed.Sample(f.rngEquip), 0.1)*float64(time.Second)), 10*time.Minute)
+	return travel + e.YardTrolley.Duration(f.rngEquip) + e.YardHoist.Duration(f.rngEquip)
 }
 
 // moveCrane reports the crane over a bay of a block when it is not there already.
@@ -321,7 +329,9 @@ func (f *Feed) moveCrane(c *yardCrane, k *block, bay int) {
 // chosen when the crane gets there.
 func (f *Feed) craneStack(c *yardCrane, j craneJob) {
 	k := j.blk
+	t0 := f.eng.Now()
 	f.eng.After(f.craneTime(c, k.SlotCentre((k.Bays+1)/2, (k.Rows+1)/2)), func() {
+		f.observe("crane "+c.id, t0)
 		bay, row, tier, ok := f.chooseSlot(k, j.box, j.from, j.stop)
 		if !ok {
 			j.done(false)
@@ -344,7 +354,9 @@ const maxDigSteps = 3 * 12
 // truck. Every step looks at the block as it is then, since another crane may work it too.
 func (f *Feed) craneDig(c *yardCrane, j craneJob, step int) {
 	x, k := j.box, j.blk
+	t0 := f.eng.Now()
 	f.eng.After(f.craneTime(c, k.SlotCentre(x.bay, x.row)), func() {
+		f.observe("crane "+c.id, t0)
 		bl := k.blocker(x)
 		if bl == nil {
 			f.moveCrane(c, k, x.bay)

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"maps"
 	"math/rand/v2"
 	"slices"
 	"strconv"
@@ -93,6 +94,7 @@ type Feed struct {
 	pol     *policy.Policies
 	polSet  policy.Set
 	err     error // the first policy failure; Run stops on it
+	slotBuf []policy.SlotOption
 	boxes   *boxFactory
 	onTruck int
 
@@ -106,11 +108,24 @@ type Feed struct {
 	gate       *gateState
 
 	stats Stats
+
+	// observe, when set (by tests), hears of every piece of work a resource finished: a lane
+	// serving a truck, a crane making a move, from start to now.
+	observer func(resource string, start, end time.Time)
+}
+
+func (f *Feed) observe(resource string, start time.Time) {
+	if f.observer != nil {
+		f.observer(resource, start, f.eng.Now())
+	}
 }
 
 // NewFeed builds the terminal model of sc on layout. The layout needs at least one berth, one
 // block and one quay crane, and gate lanes in and out when road trucks are to come.
 func NewFeed(sc *Scenario, layout *yard.Layout, opts Options) (*Feed, error) {
+	full := *sc
+	full.fillDefaults()
+	sc = &full
 	if err := sc.Validate(); err != nil {
 		return nil, fmt.Errorf("new feed: %w", err)
 	}
@@ -126,6 +141,11 @@ func NewFeed(sc *Scenario, layout *yard.Layout, opts Options) (*Feed, error) {
 	}
 	if len(layout.QuayCranes()) == 0 {
 		missing = append(missing, "quay cranes")
+	}
+	for _, id := range slices.Sorted(maps.Keys(sc.Gate.LaneService)) {
+		if _, ok := layout.GateLane(id); !ok {
+			return nil, fmt.Errorf("new feed: %w", &ScenarioError{File: sc.File, Field: "gate.lane_service." + id, Reason: fmt.Sprintf("layout %q has no gate lane %s", layout.Name, id)})
+		}
 	}
 	if sc.Gate.TrucksPerHour > 0 && (len(lanes(layout, yard.LaneIn)) == 0 || len(lanes(layout, yard.LaneOut)) == 0) {
 		missing = append(missing, "gate lanes in and out (or set gate.trucks_per_hour to 0)")
@@ -162,7 +182,7 @@ func NewFeed(sc *Scenario, layout *yard.Layout, opts Options) (*Feed, error) {
 	}
 	f.pol, f.polSet = pol, opts.Policies
 	f.em = NewEmitter("/yardtwin/sim/"+sc.Name, fmt.Sprintf("sim-%d-%s", sc.Seed, f.tag), f.eng.Clock())
-	f.boxes = newBoxFactory(f.rngBox, sc.MisreportRate)
+	f.boxes = newBoxFactory(f.rngBox, sc.MisreportRate, sc.Boxes)
 	f.yard = newYardState(layout)
 	f.stats.Now = start
 	f.setupEquipment()
@@ -338,7 +358,7 @@ func (f *Feed) initialBox(ib InitialBox, seen map[iso6346.ContainerID]bool) (*bo
 func (f *Feed) fillYard() {
 	target := int(f.sc.InitialFill * float64(f.yard.capacity))
 	for failed := 0; f.yard.used() < target && failed < 100; {
-		b := f.boxes.make(initialMix)
+		b := f.boxes.make(f.boxes.initial)
 		k, bay, row, tier, ok := f.placeNew(b)
 		if !ok {
 			f.boxes.retire(b.id)

@@ -66,44 +66,43 @@ func (f *Feed) liftBox(b *box, truck string) {
 // toYard drives a box on a truck from a local point to a block chosen by the stacking rule, has a
 // yard crane stack it, and calls then with where the truck stands. A block found without a stack
 // for the box is left for another; when no block has room the truck waits and tries again.
-func (f *Feed) toYard(id string, from orb.Point, b *box, speed float64, skip []*block, then func(at orb.Point)) {
+func (f *Feed) toYard(id string, from orb.Point, b *box, road bool, skip []*block, then func(at orb.Point)) {
 	k := f.chooseBlock(b, from, skip)
 	if k == nil {
-		f.eng.After(15*time.Minute, func() { f.toYard(id, from, b, speed, nil, then) })
+		f.eng.After(15*time.Minute, func() { f.toYard(id, from, b, road, nil, then) })
 		return
 	}
 	k.incoming += b.teu()
 	bay := between(f.rngYard, 1, k.Bays)
 	stop := laneStop(k, bay)
-	road := speed == f.eq().RoadSpeed
-	f.drive(id, equipment.Truck, from, stop, speed, func() {
+	f.drive(id, equipment.Truck, from, stop, road, func() {
 		f.yardJob(craneJob{blk: k, box: b, truck: id, road: road, from: from, stop: bay, since: f.eng.Now(), done: func(ok bool) {
 			k.incoming -= b.teu()
 			if ok {
 				then(stop)
 				return
 			}
-			f.toYard(id, stop, b, speed, append(skip, k), then)
+			f.toYard(id, stop, b, road, append(skip, k), then)
 		}})
 	})
 }
 
 // fromYard drives a truck to the box's bay, has a yard crane dig it out and lift it onto the truck,
 // and calls then with whether it could and where the truck stands.
-func (f *Feed) fromYard(id string, from orb.Point, b *box, speed float64, then func(ok bool, at orb.Point)) {
+func (f *Feed) fromYard(id string, from orb.Point, b *box, road bool, then func(ok bool, at orb.Point)) {
 	k := b.blk
 	stop := laneStop(k, b.bay)
-	f.drive(id, equipment.Truck, from, stop, speed, func() {
-		f.yardJob(craneJob{blk: k, box: b, truck: id, road: speed == f.eq().RoadSpeed, stop: b.bay, since: f.eng.Now(), lift: true,
+	f.drive(id, equipment.Truck, from, stop, road, func() {
+		f.yardJob(craneJob{blk: k, box: b, truck: id, road: road, stop: b.bay, since: f.eng.Now(), lift: true,
 			done: func(ok bool) { then(ok, stop) }})
 	})
 }
 
-// oldest returns up to n boxes of the given categories in the yard that ok accepts, those stacked
-// longest first (ties by number, so the order never depends on the stock's order).
-func (f *Feed) oldest(n int, cats []yard.Category, ok func(*box) bool) []*box {
+// earliestDue returns up to n boxes of the given categories in the yard that ok accepts, those
+// due to leave first (ties by number, so the order never depends on the stock's order).
+func (f *Feed) earliestDue(n int, cats []yard.Category, ok func(*box) bool) []*box {
 	before := func(a, b *box) int {
-		if c := a.since.Compare(b.since); c != 0 {
+		if c := a.due.Compare(b.due); c != 0 {
 			return c
 		}
 		return cmp.Compare(a.id, b.id)
@@ -156,9 +155,7 @@ func (f *Feed) scheduleHold(b *box) {
 
 // scheduleRelease lifts a hold after a while.
 func (f *Feed) scheduleRelease(b *box, kind string) {
-	h := f.sc.Holds
-	lo, hi := float64(h.Min), float64(max(h.Max, h.Min))
-	f.eng.After(time.Duration(uniform(f.rngYard, lo, hi)), func() {
+	f.eng.After(f.sc.Holds.Duration.Duration(f.rngYard), func() {
 		b.holds--
 		f.emit(yard.ContainerReleased{Container: b.id, Hold: kind})
 	})
@@ -166,9 +163,14 @@ func (f *Feed) scheduleRelease(b *box, kind string) {
 
 // dwell draws how long a box is expected to stay in the yard, by category.
 func (f *Feed) dwell(b *box) time.Duration {
-	mean := map[yard.Category]time.Duration{
-		yard.Import: 5 * 24 * time.Hour, yard.Export: 4 * 24 * time.Hour,
-		yard.Transhipment: 3 * 24 * time.Hour, yard.Empty: 7 * 24 * time.Hour,
-	}[b.cat]
-	return exponential(f.rngYard, mean)
+	d := f.sc.Dwell
+	switch b.cat {
+	case yard.Import:
+		return d.Import.Duration(f.rngYard)
+	case yard.Export:
+		return d.Export.Duration(f.rngYard)
+	case yard.Transhipment:
+		return d.Transhipment.Duration(f.rngYard)
+	}
+	return d.Empty.Duration(f.rngYard)
 }

@@ -88,13 +88,13 @@ func testScenario() *simulator.Scenario {
 		InitialFill:   0.5,
 		MisreportRate: 0.01,
 		Vessels: simulator.VesselDemand{
-			Interarrival:   4 * time.Hour,
+			Interarrival:   simulator.ExpDist(simulator.Secs(4 * time.Hour)),
 			Discharge:      simulator.IntRange{Min: 60, Max: 140},
 			Load:           simulator.IntRange{Min: 60, Max: 140},
 			QuayCranes:     simulator.IntRange{Min: 1, Max: 2},
 			TrucksPerCrane: 3,
 		},
 		Gate:  simulator.GateDemand{TrucksPerHour: 12, ImportShare: 0.5},
-		Holds: simulator.HoldDemand{Rate: 0.2, Min: time.Hour, Max: 6 * time.Hour},
+		Holds: simulator.HoldDemand{Rate: 0.2, Duration: simulator.UniformDist(simulator.Secs(time.Hour), simulator.Secs(6*time.Hour))},
 	}
 }

@@ -80,9 +80,11 @@ func (f *Feed) chooseBlock(b *box, from orb.Point, skip []*block) *block {
 }
 
 // slotOptions lists the stacks of k that b may be set on, in bay then row order, with their
-// distance along the block from bay near, skipping the stacks on the bays of the avoid boxes.
+// distance along the block from bay near, skipping the stacks on the bays of the avoid boxes. The
+// slice is the feed's buffer, valid until the next call (policies must not keep options).
 func (f *Feed) slotOptions(k *block, b *box, near int, avoid ...*box) []policy.SlotOption {
-	var opts []policy.SlotOption
+	opts := f.slotBuf[:0]
+	defer func() { f.slotBuf = opts[:0] }()
 	for x := 1; x <= k.Bays; x++ {
 		for y := 1; y <= k.Rows; y++ {
 			t, can := k.canPlace(b, x, y)
@@ -239,8 +241,13 @@ func cellOf(s string) quay.Cell {
 	return c
 }
 
-// quayMoves is how many moves of the plan a quay crane's sequencing policy sees at once.
-const quayMoves = 32
+// quayMoves is how many moves of the plan a quay crane's sequencing policy sees at once, and
+// truckJobs how many of the transports waiting for a gang's truck the dispatch policy sees (the
+// ones waiting longest).
+const (
+	quayMoves = 32
+	truckJobs = 32
+)
 
 // nextQuayMove asks the quay sequencing policy which move the gang's crane makes next: one of the
 // next moves of its discharge plan, or, loading, one of the trucks waiting under it.
@@ -282,8 +289,8 @@ func (f *Feed) dispatch(g *gang, t *truck) int {
 		return 0
 	}
 	now := f.eng.Now()
-	jobs := make([]policy.TruckJob, len(g.waiting))
-	for i, w := range g.waiting {
+	jobs := make([]policy.TruckJob, min(len(g.waiting), truckJobs))
+	for i, w := range g.waiting[:len(jobs)] {
 		j := policy.TruckJob{Kind: "discharge", Position: pt(g.under), WaitingS: now.Sub(w.since).Seconds()}
 		if w.box != nil && w.box.blk != nil {
 			bv := boxView(w.box)

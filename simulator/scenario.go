@@ -4,9 +4,11 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"maps"
 	"path"
 	"reflect"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -46,18 +48,30 @@ type Scenario struct {
 	// MisreportRate is the share of new container numbers reported with a wrong check digit, 0..0.5.
 	MisreportRate float64
 	Vessels       VesselDemand
+	Boxes         BoxMix
+	Fleet         Fleet
+	Equipment     Equipment
 	Gate          GateDemand
+	Dwell         Dwell
 	Holds         HoldDemand
 }
 
+// Distributions of times are in seconds, of speeds in metres per second. A distribution left unset
+// (the zero Dist) takes the default documented on its field when the feed starts.
+
 // VesselDemand is the sea side of the demand.
 type VesselDemand struct {
-	// Interarrival is the mean time between vessel arrivals; arrivals are a Poisson process.
-	Interarrival time.Duration
-	// Discharge is how many boxes a call discharges, drawn uniformly.
+	// Interarrival is the time between vessel arrivals when there is no Schedule; an exponential
+	// distribution makes arrivals a Poisson process.
+	Interarrival Dist
+	// Schedule lists planned arrivals instead; Repeat, when set, repeats the list with that period
+	// (a weekly liner schedule: 168h).
+	Schedule []ScheduledCall
+	Repeat   time.Duration
+	// Discharge is how many boxes a call discharges, drawn uniformly (when the schedule does not say).
 	Discharge IntRange
-	// Load is how many boxes a call loads, drawn uniformly, then steered towards the initial fill and
-	// limited by what the yard holds for loading.
+	// Load is how many boxes a call loads, drawn uniformly (when the schedule does not say), then
+	// steered towards the initial fill and limited by what the yard holds for loading.
 	Load IntRange
 	// QuayCranes is how many quay cranes work a call, drawn uniformly, at most as many as are free.
 	QuayCranes IntRange
@@ -65,27 +79,92 @@ type VesselDemand struct {
 	TrucksPerCrane int
 }
 
+// ScheduledCall is a planned vessel arrival.
+type ScheduledCall struct {
+	At        time.Duration // after the start (within the period when the schedule repeats)
+	Name      string        // vessel name; "" draws one
+	Discharge int           // boxes to discharge; -1 draws from VesselDemand.Discharge
+	Load      int           // boxes to load; -1 draws from VesselDemand.Load
+}
+
 // IntRange is an inclusive range of whole numbers.
 type IntRange struct {
 	Min, Max int
 }
 
+// BoxMix is the make-up of new boxes.
+type BoxMix struct {
+	// Forty is the share of 40-ft boxes (the rest are 20-ft); default 0.53. Of dry 40-ft boxes 60 %
+	// are high cubes.
+	Forty float64
+	// FortyFive must be 0: the layouts' bays are laid out for 20- and 40-ft boxes, and a 45-ft box
+	// (13.72 m) is longer than a pair of 20-ft bays (about 13 m pitch), so it would overhang into the
+	// next stack. ISO 6346 knows the size (L5G1) and the twin accepts such boxes from a terminal; the
+	// simulator does not make them.
+	FortyFive float64
+	// Reefer is the share of laden boxes that are reefers; default 0.09.
+	Reefer float64
+	// Transhipment is the share of discharged boxes that are loaded again onto another vessel;
+	// default 0.74 (Tanger Med). The rest of the laden ones are imports.
+	Transhipment float64
+	// Empty is the share of empties among discharged and gated-in boxes; default 0.10.
+	Empty float64
+}
+
+// Fleet says how much of the layout's equipment works; 0 means all of it.
+type Fleet struct {
+	QuayCranes int // the first n quay cranes of the layout
+	YardCranes int // the first n yard cranes; blocks left without one borrow the nearest
+	Trucks     int // internal trucks; default quay cranes × trucks per crane
+}
+
+// Equipment is how fast the machines work.
+type Equipment struct {
+	QuayCycle       Dist // s, one quay crane move, not counting gantry travel along the hull; default uniform 73.5–136.5 s
+	YardGantrySpeed Dist // m/s, a yard crane travelling to the job; default fixed 1.5
+	YardTrolley     Dist // s, trolley travel of one yard crane move; default uniform 14–26 s
+	YardHoist       Dist // s, hoisting and lowering of one yard crane move (pick and set down); default uniform 49–91 s
+	TruckSpeed      Dist // m/s, an internal truck, drawn per trip; default fixed 6.5
+	RoadSpeed       Dist // m/s, a road truck inside the terminal, drawn per trip; default fixed 5
+}
+
 // GateDemand is the land side of the demand.
 type GateDemand struct {
-	// TrucksPerHour is the mean arrival rate of road trucks at the gate (a Poisson process); 0 closes
-	// the gate.
+	// TrucksPerHour is the mean arrival rate of road trucks at the gate over a day (a Poisson
+	// process whose rate follows HourlyProfile); 0 closes the gate.
 	TrucksPerHour float64
+	// HourlyProfile weighs the arrival rate by hour of the day (24 weights, UTC hours, the mean
+	// rate staying TrucksPerHour); nil is flat.
+	HourlyProfile []float64
 	// ImportShare is the share of trucks coming to collect an import; the others deliver an export
-	// or return an empty (as do those that find no import to collect).
+	// or return an empty (as do those that find no import due to leave).
 	ImportShare float64
+	// Service is the time a truck spends in an in-gate lane (plate and number reading, papers); one
+	// truck at a time per lane, the others queue. Default uniform 60–180 s.
+	Service Dist
+	// LaneService overrides Service for the lanes named (by lane id).
+	LaneService map[string]Dist
+	// ExitService is the time at an out-gate lane; default uniform 20–60 s.
+	ExitService Dist
+	// LanesIn and LanesOut are how many of the layout's lanes are open (the first n); 0 means all.
+	LanesIn, LanesOut int
+}
+
+// Dwell is how long boxes of each category are expected to stay in the yard (s), drawn when a box
+// is first stacked. Imports are collected, and boxes to load are picked, in the order they are due.
+type Dwell struct {
+	Import       Dist // default lognormal mean 5d sd 3d
+	Export       Dist // default lognormal mean 4d sd 2d
+	Transhipment Dist // default lognormal mean 3d sd 2d
+	Empty        Dist // default lognormal mean 7d sd 4d
 }
 
 // HoldDemand is how often boxes are held (customs, inspection …) and for how long.
 type HoldDemand struct {
 	// Rate is the share of imports put on hold after they are stacked, 0..1.
 	Rate float64
-	// Min and Max bound how long a hold lasts, drawn uniformly.
-	Min, Max time.Duration
+	// Duration is how long a hold lasts (s); default uniform 2h–24h.
+	Duration Dist
 }
 
 // Defaults for what a scenario file may leave out.
@@ -154,15 +233,21 @@ func ParseScenario(name string, data []byte) (*Scenario, error) {
 	if sc.Layout != "" {
 		sc.LayoutPath = path.Join(path.Dir(name), sc.Layout)
 	}
-	reported := map[string]bool{}
-	for _, p := range problems {
-		reported[p.field] = true
+	reported := func(field string) bool {
+		for _, p := range problems {
+			if p.field == field || strings.HasPrefix(p.field, field+".") || strings.HasPrefix(p.field, field+"[") {
+				return true
+			}
+		}
+		return false
 	}
+	var more []problem
 	for _, p := range sc.check() {
-		if !reported[p.field] { // one error per field: "not a duration" says enough
-			problems = append(problems, p)
+		if !reported(p.field) { // one error per field: "not a duration" says enough
+			more = append(more, p)
 		}
 	}
+	problems = append(problems, more...)
 	if len(problems) > 0 {
 		errs := make([]error, len(problems))
 		for i, p := range problems {
@@ -237,11 +322,28 @@ func (sc *Scenario) check() []problem {
 	}
 	v := sc.Vessels
 	switch {
-	case v.Interarrival == 0:
-		add("vessels.interarrival", "is required: the mean time between arrivals, such as 6h")
-	case v.Interarrival < time.Minute:
-		add("vessels.interarrival", "%v: want a mean time between arrivals of at least 1m, such as 6h", v.Interarrival)
+	case len(v.Schedule) > 0:
+		for i, c := range v.Schedule {
+			f := fmt.Sprintf("vessels.schedule[%d]", i)
+			if c.At < 0 || (v.Repeat > 0 && c.At >= v.Repeat) {
+				add(f+".at", "%v: want from 0 to the repeat period (%v)", c.At, v.Repeat)
+			}
+			if c.Discharge < -1 || c.Discharge > 20_000 {
+				add(f+".discharge", "%d: want 0 to 20000", c.Discharge)
+			}
+			if c.Load < -1 || c.Load > 20_000 {
+				add(f+".load", "%d: want 0 to 20000", c.Load)
+			}
+		}
+		if v.Repeat != 0 && v.Repeat < time.Hour {
+			add("vessels.repeat", "%v: want at least 1h, such as 168h for a weekly schedule", v.Repeat)
+		}
+	case !v.Interarrival.IsSet():
+		add("vessels.interarrival", "is required (or a schedule): the time between arrivals, such as {dist: exponential, mean: 6h}")
+	case v.Interarrival.MeanValue() < 60:
+		add("vessels.interarrival", "%s: want a mean time between arrivals of at least 1m, such as 6h", fmtDuration(time.Duration(v.Interarrival.MeanValue()*1e9)))
 	}
+	ps = append(ps, v.Interarrival.check("vessels.interarrival", 0, timeUnit.show)...)
 	ps = append(ps, v.Discharge.check("vessels.discharge", 0, 20_000)...)
 	ps = append(ps, v.Load.check("vessels.load", 0, 20_000)...)
 	ps = append(ps, v.QuayCranes.check("vessels.quay_cranes", 1, 20)...)
@@ -254,18 +356,74 @@ func (sc *Scenario) check() []problem {
 	if !(sc.Gate.ImportShare >= 0 && sc.Gate.ImportShare <= 1) {
 		add("gate.import_share", "%g: want a share from 0 to 1", sc.Gate.ImportShare)
 	}
+	g := sc.Gate
+	if g.HourlyProfile != nil {
+		sum := 0.0
+		for i, w := range g.HourlyProfile {
+			if !(w >= 0 && w < 1e6) {
+				add(fmt.Sprintf("gate.hourly_profile[%d]", i), "%g: want a weight of 0 or more", w)
+			}
+			sum += w
+		}
+		switch {
+		case len(g.HourlyProfile) != 24:
+			add("gate.hourly_profile", "%d weights: want 24, one per hour of the day from 00:00 UTC", len(g.HourlyProfile))
+		case sum <= 0:
+			add("gate.hourly_profile", "all zero: want at least one hour open, or set gate.trucks_per_hour to 0")
+		}
+	}
+	if g.LanesIn < 0 {
+		add("gate.lanes_in", "%d: want 0 (all) or more", g.LanesIn)
+	}
+	if g.LanesOut < 0 {
+		add("gate.lanes_out", "%d: want 0 (all) or more", g.LanesOut)
+	}
+	ps = append(ps, g.Service.check("gate.service", 0, timeUnit.show)...)
+	ps = append(ps, g.ExitService.check("gate.exit_service", 0, timeUnit.show)...)
+	for _, id := range slices.Sorted(maps.Keys(g.LaneService)) {
+		ps = append(ps, g.LaneService[id].check("gate.lane_service."+id, 0, timeUnit.show)...)
+	}
+	m := sc.Boxes
+	for _, x := range []struct {
+		field string
+		v     float64
+	}{{"boxes.forty", m.Forty}, {"boxes.reefer", m.Reefer}, {"boxes.transhipment", m.Transhipment}, {"boxes.empty", m.Empty}} {
+		if !(x.v >= 0 && x.v <= 1) {
+			add(x.field, "%g: want a share from 0 to 1", x.v)
+		}
+	}
+	if m.FortyFive != 0 {
+		add("boxes.forty_five", "%g: want 0: the layouts have no 45-ft bays (a 45-ft box, 13.72 m, is longer than a pair of 20-ft bays and would overhang the next stack)", m.FortyFive)
+	}
+	if m.Transhipment+m.Empty > 1 {
+		add("boxes.empty", "%g: transhipment (%g) and empty shares add up to more than 1", m.Empty, m.Transhipment)
+	}
+	fl := sc.Fleet
+	for _, x := range []struct {
+		field string
+		v     int
+	}{{"fleet.quay_cranes", fl.QuayCranes}, {"fleet.yard_cranes", fl.YardCranes}, {"fleet.trucks", fl.Trucks}} {
+		if x.v < 0 || x.v > 10_000 {
+			add(x.field, "%d: want 0 (all of the layout's) to 10000", x.v)
+		}
+	}
+	e := sc.Equipment
+	ps = append(ps, e.QuayCycle.check("equipment.quay_crane.cycle", 0, timeUnit.show)...)
+	ps = append(ps, e.YardTrolley.check("equipment.yard_crane.trolley", 0, timeUnit.show)...)
+	ps = append(ps, e.YardHoist.check("equipment.yard_crane.hoist", 0, timeUnit.show)...)
+	ps = append(ps, e.YardGantrySpeed.check("equipment.yard_crane.gantry_speed", 0.1, speedUnit.show)...)
+	ps = append(ps, e.TruckSpeed.check("equipment.truck_speed", 0.5, speedUnit.show)...)
+	ps = append(ps, e.RoadSpeed.check("equipment.road_speed", 0.5, speedUnit.show)...)
+	d := sc.Dwell
+	ps = append(ps, d.Import.check("dwell.import", 0, timeUnit.show)...)
+	ps = append(ps, d.Export.check("dwell.export", 0, timeUnit.show)...)
+	ps = append(ps, d.Transhipment.check("dwell.transhipment", 0, timeUnit.show)...)
+	ps = append(ps, d.Empty.check("dwell.empty", 0, timeUnit.show)...)
 	h := sc.Holds
 	if !(h.Rate >= 0 && h.Rate <= 1) {
 		add("holds.rate", "%g: want a share from 0 to 1", h.Rate)
 	}
-	if h.Rate > 0 {
-		if h.Min <= 0 {
-			add("holds.min", "%v: want a positive duration such as 2h", h.Min)
-		}
-		if h.Max < h.Min {
-			add("holds.max", "%v is shorter than holds.min (%v)", h.Max, h.Min)
-		}
-	}
+	ps = append(ps, h.Duration.check("holds.duration", 0, timeUnit.show)...)
 	return ps
 }
 
@@ -283,25 +441,38 @@ func (r IntRange) check(field string, lo, hi int) []problem {
 // rawScenario is the file's shape. Durations and times are read as text and parsed here, so that a
 // bad one is reported at its line like any other fault; pointers tell "left out" from zero.
 type rawScenario struct {
-	Name          string      `yaml:"name"`
-	Layout        string      `yaml:"layout"`
-	Seed          *uint64     `yaml:"seed"`
-	Start         string      `yaml:"start"`
-	Speed         *float64    `yaml:"speed"`
-	Horizon       string      `yaml:"horizon"`
-	InitialFill   *float64    `yaml:"initial_fill"`
-	MisreportRate *float64    `yaml:"misreport_rate"`
-	Vessels       *rawVessels `yaml:"vessels"`
-	Gate          *rawGate    `yaml:"gate"`
-	Holds         *rawHolds   `yaml:"holds"`
+	Name          string        `yaml:"name"`
+	Layout        string        `yaml:"layout"`
+	Seed          *uint64       `yaml:"seed"`
+	Start         string        `yaml:"start"`
+	Speed         *float64      `yaml:"speed"`
+	Horizon       string        `yaml:"horizon"`
+	InitialFill   *float64      `yaml:"initial_fill"`
+	MisreportRate *float64      `yaml:"misreport_rate"`
+	Vessels       *rawVessels   `yaml:"vessels"`
+	Boxes         *rawBoxes     `yaml:"boxes"`
+	Fleet         *rawFleet     `yaml:"fleet"`
+	Equipment     *rawEquipment `yaml:"equipment"`
+	Gate          *rawGate      `yaml:"gate"`
+	Dwell         *rawDwell     `yaml:"dwell"`
+	Holds         *rawHolds     `yaml:"holds"`
 }
 
 type rawVessels struct {
-	Interarrival   string    `yaml:"interarrival"`
+	Interarrival   *rawDist  `yaml:"interarrival"`
+	Schedule       []rawCall `yaml:"schedule"`
+	Repeat         string    `yaml:"repeat"`
 	Discharge      *rawRange `yaml:"discharge"`
 	Load           *rawRange `yaml:"load"`
 	QuayCranes     *rawRange `yaml:"quay_cranes"`
 	TrucksPerCrane *int      `yaml:"trucks_per_crane"`
+}
+
+type rawCall struct {
+	At        string `yaml:"at"`
+	Name      string `yaml:"name"`
+	Discharge *int   `yaml:"discharge"`
+	Load      *int   `yaml:"load"`
 }
 
 type rawRange struct {
@@ -309,15 +480,56 @@ type rawRange struct {
 	Max *int `yaml:"max"`
 }
 
+type rawBoxes struct {
+	Forty        *float64 `yaml:"forty"`
+	FortyFive    *float64 `yaml:"forty_five"`
+	Reefer       *float64 `yaml:"reefer"`
+	Transhipment *float64 `yaml:"transhipment"`
+	Empty        *float64 `yaml:"empty"`
+}
+
+type rawFleet struct {
+	QuayCranes *int `yaml:"quay_cranes"`
+	YardCranes *int `yaml:"yard_cranes"`
+	Trucks     *int `yaml:"trucks"`
+}
+
+type rawEquipment struct {
+	QuayCrane *struct {
+		Cycle *rawDist `yaml:"cycle"`
+	} `yaml:"quay_crane"`
+	YardCrane *struct {
+		GantrySpeed *rawDist `yaml:"gantry_speed"`
+		Trolley     *rawDist `yaml:"trolley"`
+		Hoist       *rawDist `yaml:"hoist"`
+	} `yaml:"yard_crane"`
+	TruckSpeed *rawDist `yaml:"truck_speed"`
+	RoadSpeed  *rawDist `yaml:"road_speed"`
+}
+
 type rawGate struct {
-	TrucksPerHour *float64 `yaml:"trucks_per_hour"`
-	ImportShare   *float64 `yaml:"import_share"`
+	TrucksPerHour *float64            `yaml:"trucks_per_hour"`
+	HourlyProfile []float64           `yaml:"hourly_profile"`
+	ImportShare   *float64            `yaml:"import_share"`
+	Service       *rawDist            `yaml:"service"`
+	LaneService   map[string]*rawDist `yaml:"lane_service"`
+	ExitService   *rawDist            `yaml:"exit_service"`
+	LanesIn       *int                `yaml:"lanes_in"`
+	LanesOut      *int                `yaml:"lanes_out"`
+}
+
+type rawDwell struct {
+	Import       *rawDist `yaml:"import"`
+	Export       *rawDist `yaml:"export"`
+	Transhipment *rawDist `yaml:"transhipment"`
+	Empty        *rawDist `yaml:"empty"`
 }
 
 type rawHolds struct {
-	Rate *float64 `yaml:"rate"`
-	Min  string   `yaml:"min"`
-	Max  string   `yaml:"max"`
+	Rate     *float64 `yaml:"rate"`
+	Duration *rawDist `yaml:"duration"`
+	Min      string   `yaml:"min"` // with max: uniform between them (the first demo's form)
+	Max      string   `yaml:"max"`
 }
 
 // scenario converts the file's shape, applying defaults and reporting required fields left out and
@@ -328,7 +540,6 @@ func (r *rawScenario) scenario() (*Scenario, []problem) {
 		Name: r.Name, Layout: r.Layout, Start: defaultStart, Speed: defaultSpeed,
 		Vessels: VesselDemand{QuayCranes: IntRange{2, 4}, TrucksPerCrane: 5},
 		Gate:    GateDemand{ImportShare: 0.5},
-		Holds:   HoldDemand{Min: 2 * time.Hour, Max: 24 * time.Hour},
 	}
 	if r.Seed == nil {
 		ps = append(ps, problem{"seed", "is required: the same seed gives the same run"})
@@ -347,27 +558,104 @@ func (r *rawScenario) scenario() (*Scenario, []problem) {
 	setF(&sc.InitialFill, r.InitialFill)
 	setF(&sc.MisreportRate, r.MisreportRate)
 	if r.Vessels == nil {
-		ps = append(ps, problem{"vessels", "is required: interarrival, discharge and load"})
+		ps = append(ps, problem{"vessels", "is required: interarrival (or a schedule), discharge and load"})
 	} else {
 		v := r.Vessels
-		duration(&ps, "vessels.interarrival", v.Interarrival, &sc.Vessels.Interarrival)
-		v.Discharge.into(&ps, "vessels.discharge", &sc.Vessels.Discharge, true)
-		v.Load.into(&ps, "vessels.load", &sc.Vessels.Load, true)
+		sc.Vessels.Interarrival = v.Interarrival.dist(&ps, "vessels.interarrival", timeUnit)
+		duration(&ps, "vessels.repeat", v.Repeat, &sc.Vessels.Repeat)
+		for i, c := range v.Schedule {
+			f := fmt.Sprintf("vessels.schedule[%d]", i)
+			call := ScheduledCall{Name: c.Name, Discharge: -1, Load: -1}
+			if c.At == "" {
+				ps = append(ps, problem{f + ".at", "is required: the arrival after the start, such as 30h"})
+			}
+			duration(&ps, f+".at", c.At, &call.At)
+			if c.Discharge != nil {
+				call.Discharge = *c.Discharge
+			}
+			if c.Load != nil {
+				call.Load = *c.Load
+			}
+			sc.Vessels.Schedule = append(sc.Vessels.Schedule, call)
+		}
+		required := len(v.Schedule) == 0
+		v.Discharge.into(&ps, "vessels.discharge", &sc.Vessels.Discharge, required)
+		v.Load.into(&ps, "vessels.load", &sc.Vessels.Load, required)
 		v.QuayCranes.into(&ps, "vessels.quay_cranes", &sc.Vessels.QuayCranes, false)
 		if v.TrucksPerCrane != nil {
 			sc.Vessels.TrucksPerCrane = *v.TrucksPerCrane
 		}
 	}
+	if b := r.Boxes; b != nil {
+		sc.Boxes = defaultBoxes
+		setF(&sc.Boxes.Forty, b.Forty)
+		setF(&sc.Boxes.FortyFive, b.FortyFive)
+		setF(&sc.Boxes.Reefer, b.Reefer)
+		setF(&sc.Boxes.Transhipment, b.Transhipment)
+		setF(&sc.Boxes.Empty, b.Empty)
+	}
+	if fl := r.Fleet; fl != nil {
+		setI(&sc.Fleet.QuayCranes, fl.QuayCranes)
+		setI(&sc.Fleet.YardCranes, fl.YardCranes)
+		setI(&sc.Fleet.Trucks, fl.Trucks)
+	}
+	if e := r.Equipment; e != nil {
+		if q := e.QuayCrane; q != nil {
+			sc.Equipment.QuayCycle = q.Cycle.dist(&ps, "equipment.quay_crane.cycle", timeUnit)
+		}
+		if y := e.YardCrane; y != nil {
+			sc.Equipment.YardGantrySpeed = y.GantrySpeed.dist(&ps, "equipment.yard_crane.gantry_speed", speedUnit)
+			sc.Equipment.YardTrolley = y.Trolley.dist(&ps, "equipment.yard_crane.trolley", timeUnit)
+			sc.Equipment.YardHoist = y.Hoist.dist(&ps, "equipment.yard_crane.hoist", timeUnit)
+		}
+		sc.Equipment.TruckSpeed = e.TruckSpeed.dist(&ps, "equipment.truck_speed", speedUnit)
+		sc.Equipment.RoadSpeed = e.RoadSpeed.dist(&ps, "equipment.road_speed", speedUnit)
+	}
 	if g := r.Gate; g != nil {
 		setF(&sc.Gate.TrucksPerHour, g.TrucksPerHour)
 		setF(&sc.Gate.ImportShare, g.ImportShare)
+		sc.Gate.HourlyProfile = g.HourlyProfile
+		sc.Gate.Service = g.Service.dist(&ps, "gate.service", timeUnit)
+		sc.Gate.ExitService = g.ExitService.dist(&ps, "gate.exit_service", timeUnit)
+		for _, id := range slices.Sorted(maps.Keys(g.LaneService)) {
+			if sc.Gate.LaneService == nil {
+				sc.Gate.LaneService = map[string]Dist{}
+			}
+			sc.Gate.LaneService[id] = g.LaneService[id].dist(&ps, "gate.lane_service."+id, timeUnit)
+		}
+		setI(&sc.Gate.LanesIn, g.LanesIn)
+		setI(&sc.Gate.LanesOut, g.LanesOut)
+	}
+	if d := r.Dwell; d != nil {
+		sc.Dwell.Import = d.Import.dist(&ps, "dwell.import", timeUnit)
+		sc.Dwell.Export = d.Export.dist(&ps, "dwell.export", timeUnit)
+		sc.Dwell.Transhipment = d.Transhipment.dist(&ps, "dwell.transhipment", timeUnit)
+		sc.Dwell.Empty = d.Empty.dist(&ps, "dwell.empty", timeUnit)
 	}
 	if h := r.Holds; h != nil {
 		setF(&sc.Holds.Rate, h.Rate)
-		duration(&ps, "holds.min", h.Min, &sc.Holds.Min)
-		duration(&ps, "holds.max", h.Max, &sc.Holds.Max)
+		sc.Holds.Duration = h.Duration.dist(&ps, "holds.duration", timeUnit)
+		if h.Min != "" || h.Max != "" {
+			var lo, hi time.Duration
+			if h.Min == "" || h.Max == "" || h.Duration != nil {
+				ps = append(ps, problem{"holds.min", "give min and max together, or a duration distribution instead"})
+			}
+			duration(&ps, "holds.min", h.Min, &lo)
+			duration(&ps, "holds.max", h.Max, &hi)
+			if hi < lo {
+				ps = append(ps, problem{"holds.max", fmt.Sprintf("%v is shorter than holds.min (%v)", hi, lo)})
+			}
+			sc.Holds.Duration = UniformDist(lo.Seconds(), hi.Seconds())
+		}
 	}
+	sc.fillDefaults()
 	return sc, ps
+}
+
+func setI(dst *int, v *int) {
+	if v != nil {
+		*dst = *v
+	}
 }
 
 func setF(dst *float64, v *float64) {
@@ -381,9 +669,9 @@ func duration(ps *[]problem, field, s string, dst *time.Duration) {
 	if s == "" {
 		return
 	}
-	d, err := time.ParseDuration(s)
+	d, err := parseDuration(s)
 	if err != nil {
-		*ps = append(*ps, problem{field, fmt.Sprintf("%q is not a duration such as 90m, 6h or 168h", s)})
+		*ps = append(*ps, problem{field, fmt.Sprintf("%q is not a duration such as 90m, 6h, 168h or 7d", s)})
 		return
 	}
 	*dst = d
@@ -543,4 +831,56 @@ func kindWords(t reflect.Type) string {
 		return "a list"
 	}
 	return t.String()
+}
+
+// The defaults of what a scenario may leave out; see the fields' comments.
+var (
+	defaultBoxes     = BoxMix{Forty: 0.53, Reefer: 0.09, Transhipment: 0.74, Empty: 0.10}
+	defaultEquipment = Equipment{
+		QuayCycle:       UniformDist(73.5, 136.5),
+		YardGantrySpeed: FixedDist(1.5),
+		YardTrolley:     UniformDist(14, 26),
+		YardHoist:       UniformDist(49, 91),
+		TruckSpeed:      FixedDist(6.5),
+		RoadSpeed:       FixedDist(5),
+	}
+	defaultDwell = Dwell{
+		Import:       LognormalDist(5*day, 3*day),
+		Export:       LognormalDist(4*day, 2*day),
+		Transhipment: LognormalDist(3*day, 2*day),
+		Empty:        LognormalDist(7*day, 4*day),
+	}
+	defaultGateService = UniformDist(60, 180)
+	defaultExitService = UniformDist(20, 60)
+	defaultHold        = UniformDist(Secs(2*time.Hour), Secs(24*time.Hour))
+)
+
+const day = 24 * 3600.0 // s
+
+// fillDefaults gives every distribution left unset its default, and the zero BoxMix the default
+// mix.
+func (sc *Scenario) fillDefaults() {
+	if sc.Boxes == (BoxMix{}) {
+		sc.Boxes = defaultBoxes
+	}
+	dflt := func(d *Dist, v Dist) {
+		if !d.IsSet() {
+			*d = v
+		}
+	}
+	e, de := &sc.Equipment, defaultEquipment
+	dflt(&e.QuayCycle, de.QuayCycle)
+	dflt(&e.YardGantrySpeed, de.YardGantrySpeed)
+	dflt(&e.YardTrolley, de.YardTrolley)
+	dflt(&e.YardHoist, de.YardHoist)
+	dflt(&e.TruckSpeed, de.TruckSpeed)
+	dflt(&e.RoadSpeed, de.RoadSpeed)
+	d, dd := &sc.Dwell, defaultDwell
+	dflt(&d.Import, dd.Import)
+	dflt(&d.Export, dd.Export)
+	dflt(&d.Transhipment, dd.Transhipment)
+	dflt(&d.Empty, dd.Empty)
+	dflt(&sc.Gate.Service, defaultGateService)
+	dflt(&sc.Gate.ExitService, defaultExitService)
+	dflt(&sc.Holds.Duration, defaultHold)
 }

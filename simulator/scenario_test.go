@@ -19,7 +19,7 @@ func TestLoadTheDemoScenario(t *testing.T) {
 	if sc.Name != "tangermed-demo" || sc.LayoutPath != "tangermed/layout.geojson" || sc.Seed == 0 {
 		t.Errorf("name %q layout %q seed %d", sc.Name, sc.LayoutPath, sc.Seed)
 	}
-	if sc.Speed != 60 || sc.Horizon != 168*time.Hour || sc.Vessels.Interarrival <= 0 || sc.Gate.TrucksPerHour <= 0 {
+	if sc.Speed != 60 || sc.Horizon != 168*time.Hour || sc.Vessels.Interarrival.Kind != simulator.Exponential || sc.Vessels.Interarrival.MeanValue() <= 0 || sc.Gate.TrucksPerHour <= 0 {
 		t.Errorf("speed %g horizon %v interarrival %v trucks %g", sc.Speed, sc.Horizon, sc.Vessels.Interarrival, sc.Gate.TrucksPerHour)
 	}
 	if sc.MisreportRate <= 0 || sc.MisreportRate > 0.01 {
@@ -76,6 +76,18 @@ func TestScenarioErrorsSayWhere(t *testing.T) {
 		{"bad start", "start: tomorrow", `s.yaml:9:8: start: "tomorrow" is not an RFC 3339 time`},
 		{"syntax", "vessels: [", "s.yaml:5:10: sequence end token"},
 		{"negative share", "gate:\n  trucks_per_hour: 10\n  import_share: -0.5", "s.yaml:11:17: gate.import_share: -0.5: want a share from 0 to 1"},
+		{"unknown distribution", "vessels:\n  interarrival: {dist: poisson, mean: 6h}\n  discharge: {min: 10, max: 20}\n  load: {min: 10, max: 20}", `s.yaml:6:24: vessels.interarrival.dist: "poisson": want one of fixed, exponential, uniform, triangular, lognormal, empirical`},
+		{"triangular upside down", "equipment:\n  quay_crane:\n    cycle: {dist: triangular, min: 60s, mode: 200s, max: 150s}", "s.yaml:11:58: equipment.quay_crane.cycle.max: 2m30s: want at least mode (3m20s)"},
+		{"parameter of another family", "equipment:\n  quay_crane:\n    cycle: {dist: uniform, min: 60s, mode: 90s, max: 150s}", "s.yaml:11:44: equipment.quay_crane.cycle.mode: is not a parameter of uniform (it takes min, max)"},
+		{"duration without unit", "dwell:\n  import: {dist: lognormal, mean: 5, sd: 2d}", "s.yaml:10:35: dwell.import.mean: 5 is not a duration: write a unit"},
+		{"bare bad duration", "gate:\n  service: soon", `s.yaml:10:12: gate.service: "soon" is not a duration`},
+		{"speed as text", "equipment:\n  truck_speed: fast", "s.yaml:10:16: equipment.truck_speed: fast is not a speed"},
+		{"empirical weights", "gate:\n  service: {dist: empirical, values: [60s, 90s], weights: [1]}", "s.yaml:10:50: gate.service.weights: 1 weights for 2 values"},
+		{"empirical bad value", "gate:\n  service: {dist: empirical, values: [60s, later]}", "gate.service.values[1]: \"later\" is not a duration"},
+		{"profile of 23 hours", "gate:\n  hourly_profile: [1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1]", "s.yaml:10:3: gate.hourly_profile: 23 weights: want 24"},
+		{"45-ft boxes", "boxes:\n  forty_five: 0.05", "s.yaml:10:15: boxes.forty_five: 0.05: want 0: the layouts have no 45-ft bays"},
+		{"schedule without at", "vessels:\n  schedule:\n    - {discharge: 100, load: 100}", "vessels.schedule[0].at: is required"},
+		{"schedule past the period", "vessels:\n  repeat: 24h\n  schedule:\n    - {at: 30h}", "s.yaml:8:12: vessels.schedule[0].at: 30h0m0s: want from 0 to the repeat period (24h0m0s)"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -134,9 +146,9 @@ func TestLoadScenarioNeedsTheLayoutFile(t *testing.T) {
 func TestValidateNamesTheField(t *testing.T) {
 	sc := testScenario()
 	sc.Vessels.TrucksPerCrane = 0
-	sc.Holds.Max = time.Minute
+	sc.Holds.Duration = simulator.UniformDist(3600, 60)
 	err := sc.Validate()
-	if err == nil || !strings.Contains(err.Error(), "vessels.trucks_per_crane: 0") || !strings.Contains(err.Error(), "holds.max") {
+	if err == nil || !strings.Contains(err.Error(), "vessels.trucks_per_crane: 0") || !strings.Contains(err.Error(), "holds.duration.max: 1m0s: want at least min (1h0m0s)") {
 		t.Fatalf("got %v", err)
 	}
 }

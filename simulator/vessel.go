@@ -52,22 +52,44 @@ type gang struct {
 	done            bool
 }
 
-// scheduleFirstVessel lets the first vessel arrive soon after the start, then a Poisson process.
+// scheduleFirstVessel starts the arrivals: the scenario's schedule (repeated when it says so), or
+// a first vessel soon after the start and then the interarrival distribution.
 func (f *Feed) scheduleFirstVessel() {
-	f.eng.After(time.Duration(uniform(f.rngVessel, float64(5*time.Minute), float64(30*time.Minute))), f.vesselArrives)
+	vd := f.sc.Vessels
+	if len(vd.Schedule) == 0 {
+		f.eng.After(time.Duration(uniform(f.rngVessel, float64(5*time.Minute), float64(30*time.Minute))), func() { f.vesselArrives(nil) })
+		return
+	}
+	f.scheduleRound(f.start)
 }
 
-func (f *Feed) scheduleNextVessel() {
-	f.eng.After(exponential(f.rngVessel, f.sc.Vessels.Interarrival), f.vesselArrives)
+// scheduleRound schedules the calls of the schedule from t0, and the next round when it repeats.
+func (f *Feed) scheduleRound(t0 time.Time) {
+	vd := f.sc.Vessels
+	for i := range vd.Schedule {
+		c := &vd.Schedule[i]
+		f.eng.At(t0.Add(c.At), func() { f.vesselArrives(c) })
+	}
+	if vd.Repeat > 0 {
+		f.eng.At(t0.Add(vd.Repeat), func() { f.scheduleRound(t0.Add(vd.Repeat)) })
+	}
 }
 
 // vesselArrives reports a vessel at the port limits with its plan: the boxes it discharges,
-// announced now, and the boxes it loads, picked from the yard now and kept for it.
-func (f *Feed) vesselArrives() {
-	f.scheduleNextVessel()
+// announced now, and the boxes it loads, picked from the yard now and kept for it. A scheduled
+// call says what it can of the plan; the rest is drawn. Without a schedule it also schedules the
+// next arrival.
+func (f *Feed) vesselArrives(sched *ScheduledCall) {
+	vd := f.sc.Vessels
+	if sched == nil {
+		f.eng.After(vd.Interarrival.Duration(f.rngVessel), func() { f.vesselArrives(nil) })
+	}
 	r := f.rngVessel
 	f.calls++
 	name := vesselNames[r.IntN(len(vesselNames))]
+	if sched != nil && sched.Name != "" {
+		name = sched.Name
+	}
 	// The vessel is sized for one of the berths (any of them, alike), so that every berth sees
 	// traffic: 55–95 % of its length.
 	fitFor := f.berths[r.IntN(len(f.berths))].Length
@@ -78,14 +100,20 @@ func (f *Feed) vesselArrives() {
 		loa:   roundTo(uniform(r, 0.55, 0.95)*fitFor, 1),
 		cells: map[string]bool{},
 	}
-	vd := f.sc.Vessels
-	for range between(r, vd.Discharge.Min, vd.Discharge.Max) {
-		b := f.boxes.make(dischargeMix)
+	nd, nl := between(r, vd.Discharge.Min, vd.Discharge.Max), between(r, vd.Load.Min, vd.Load.Max)
+	if sched != nil && sched.Discharge >= 0 {
+		nd = sched.Discharge
+	}
+	if sched != nil && sched.Load >= 0 {
+		nl = sched.Load
+	}
+	for range nd {
+		b := f.boxes.make(f.boxes.discharge)
 		b.visit = v.visit
 		b.cell = f.cell(v, b)
 		v.discharge = append(v.discharge, b)
 	}
-	v.load = f.planLoad(v, between(r, vd.Load.Min, vd.Load.Max))
+	v.load = f.planLoad(v, nl)
 	f.stats.VesselsArrived++
 	f.emit(quay.VesselArrived{Visit: v.visit, Vessel: v.name, IMO: v.imo, PlannedDischarge: len(v.discharge), PlannedLoad: len(v.load)})
 	for _, b := range v.discharge {
@@ -97,7 +125,7 @@ func (f *Feed) vesselArrives() {
 
 // planLoad picks the boxes a call loads: n, steered towards the scenario's initial fill (a quarter
 // of the surplus or shortfall of boxes in the yard), from the transhipments, exports and empties
-// not held nor kept for another vessel. Among the oldest three times as many as needed it prefers,
+// not held nor kept for another vessel. Among the three times as many as needed due first it prefers,
 // loosely, boxes with fewer boxes on top, as a planner would.
 func (f *Feed) planLoad(v *vesselCall, n int) []*box {
 	target := f.sc.InitialFill * float64(f.yard.capacity)
@@ -106,7 +134,7 @@ func (f *Feed) planLoad(v *vesselCall, n int) []*box {
 	if n == 0 {
 		return nil
 	}
-	cands := f.oldest(3*n, []yard.Category{yard.Transhipment, yard.Export, yard.Empty}, func(b *box) bool {
+	cands := f.earliestDue(3*n, []yard.Category{yard.Transhipment, yard.Export, yard.Empty}, func(b *box) bool {
 		return !b.reserved && b.holds == 0
 	})
 	r := f.rngVessel
@@ -261,7 +289,7 @@ func (f *Feed) berth(v *vesselCall) {
 		g.left = len(g.discharge) + len(g.load)
 		g.trucks = f.takeTrucks(g, f.sc.Vessels.TrucksPerCrane)
 		for _, t := range g.trucks {
-			f.drive(t.id, equipment.Truck, t.pos, g.under, f.eq().TruckSpeed, func() {
+			f.drive(t.id, equipment.Truck, t.pos, g.under, false, func() {
 				t.pos = g.under
 				g.release(t)
 			})
@@ -326,12 +354,14 @@ func (g *gang) nextDischarge() {
 		i := f.nextQuayMove(g)
 		b := g.discharge[i]
 		g.discharge = slices.Delete(g.discharge, i, i+1)
-		f.eng.After(jitter(f.rngEquip, f.eq().QuayCycle, 0.3)+g.quayTravel(cellOf(b.cell).Bay), func() {
+		t0 := f.eng.Now()
+		f.eng.After(f.sc.Equipment.QuayCycle.Duration(f.rngEquip)+g.quayTravel(cellOf(b.cell).Bay), func() {
+			f.observe("crane "+g.qc.id, t0)
 			f.emit(quay.ContainerDischarged{Container: b.id, Visit: g.call.visit, Crane: g.qc.id, Cell: b.cell, Truck: t.id})
 			f.stats.Discharged++
 			f.onTruckNow(b, t.id)
 			t.box = b
-			f.toYard(t.id, t.pos, b, f.eq().TruckSpeed, nil, func(at orb.Point) {
+			f.toYard(t.id, t.pos, b, false, nil, func(at orb.Point) {
 				t.box = nil
 				t.pos = at
 				g.back(t)
@@ -349,7 +379,7 @@ func (g *gang) back(t *truck) {
 		g.f.returnTruck(t)
 		return
 	}
-	g.f.drive(t.id, equipment.Truck, t.pos, g.under, g.f.eq().TruckSpeed, func() {
+	g.f.drive(t.id, equipment.Truck, t.pos, g.under, false, func() {
 		t.pos = g.under
 		g.release(t)
 	})
@@ -370,7 +400,7 @@ func (g *gang) startLoad() {
 
 func (g *gang) fetch(t *truck, b *box) {
 	f := g.f
-	f.fromYard(t.id, t.pos, b, f.eq().TruckSpeed, func(ok bool, at orb.Point) {
+	f.fromYard(t.id, t.pos, b, false, func(ok bool, at orb.Point) {
 		t.pos = at
 		if !ok { // no room to dig it out: the box stays for another vessel
 			b.reserved = false
@@ -380,7 +410,7 @@ func (g *gang) fetch(t *truck, b *box) {
 			return
 		}
 		t.box = b
-		f.drive(t.id, equipment.Truck, t.pos, g.under, f.eq().TruckSpeed, func() {
+		f.drive(t.id, equipment.Truck, t.pos, g.under, false, func() {
 			t.pos = g.under
 			t.since = f.eng.Now()
 			g.atCrane = append(g.atCrane, t)
@@ -399,7 +429,9 @@ func (g *gang) serveCrane() {
 	t := g.atCrane[i]
 	g.atCrane = slices.Delete(g.atCrane, i, i+1)
 	g.qcBusy = true
-	f.eng.After(jitter(f.rngEquip, f.eq().QuayCycle, 0.3)+g.quayTravel(cellOf(t.box.cell).Bay), func() {
+	t0 := f.eng.Now()
+	f.eng.After(f.sc.Equipment.QuayCycle.Duration(f.rngEquip)+g.quayTravel(cellOf(t.box.cell).Bay), func() {
+		f.observe("crane "+g.qc.id, t0)
 		b := t.box
 		f.emit(quay.ContainerLoaded{Container: b.id, Visit: g.call.visit, Crane: g.qc.id, Cell: b.cell, Truck: t.id})
 		f.stats.Loaded++
