@@ -13,9 +13,13 @@ import (
 	"github.com/kurrent-io/KurrentDB-Client-Go/kurrentdb"
 )
 
-// Schemes are the URL schemes Open accepts: KurrentDB connection strings, and the EventStoreDB
-// ones they grew from. "+discover" asks the client to find the cluster's nodes by gossip.
-var Schemes = []string{"kurrentdb", "kurrentdb+discover", "esdb", "esdb+discover"}
+// Schemes are the URL schemes Open accepts, the official client's: KurrentDB connection strings
+// (kurrentdb, and its short forms kurrent and kdb) and the EventStoreDB ones they grew from (esdb).
+// "+discover" asks the client to find the cluster's nodes by gossip.
+var Schemes = []string{
+	"kurrentdb", "kurrentdb+discover", "kurrent", "kurrent+discover",
+	"kdb", "kdb+discover", "esdb", "esdb+discover",
+}
 
 // DefaultStream is the KurrentDB stream that holds the twin's log when Options.Stream is empty.
 const DefaultStream = "yardtwin-log"

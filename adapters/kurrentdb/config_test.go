@@ -22,6 +22,7 @@ func TestParseURL(t *testing.T) {
 		{"Cluster", "kurrentdb+discover://admin:changeit@db1:2113,db2:2113,db3:2113?nodePreference=leader", "", 3, true, "admin"},
 		{"ESDBCluster", "esdb://db1:2113,db2:2113?tls=false", "", 2, false, ""},
 		{"UpperCaseScheme", "KurrentDB://localhost:2113?tls=false", "localhost:2113", 0, false, ""},
+		{"ShortScheme", "kurrent://localhost:2113?tls=false", "localhost:2113", 0, false, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -51,7 +52,7 @@ func TestParseURLErrors(t *testing.T) {
 		{"Empty", "", "store url: empty; want e.g. kurrentdb://localhost:2113?tls=false"},
 		{"Blank", "  ", "store url: empty"},
 		{"NoScheme", "localhost:2113", `no scheme; want kurrentdb://host:port`},
-		{"HTTP", "http://localhost:2113", `scheme "http" is not one of kurrentdb, kurrentdb+discover, esdb, esdb+discover`},
+		{"HTTP", "http://localhost:2113", `scheme "http" is not one of kurrentdb, kurrentdb+discover, kurrent, kurrent+discover, kdb, kdb+discover, esdb, esdb+discover`},
 		{"Bolt", "bolt://./data", `scheme "bolt" is not one of`},
 		{"BadPort", "kurrentdb://localhost:21x3", `invalid port ":21x3"`},
 		{"NoHost", "kurrentdb://?tls=false", "doesn't have an host"},

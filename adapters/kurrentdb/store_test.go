@@ -29,7 +29,8 @@ func serverURL(t *testing.T) string {
 	u := os.Getenv(urlEnv)
 	if testing.Short() || u == "" {
 		t.Skip(urlEnv + " is not set, so there is no KurrentDB server to run the store contract against. Start one with\n" +
-			"  docker run --rm -d --name kurrentdb -p 127.0.0.1:2113:2113 docker.kurrent.io/kurrent-latest/kurrentdb:25.1 --insecure --run-projections=None\n" +
+			"  docker run --rm -d --name kurrentdb -p 127.0.0.1:2113:2113 -e KURRENTDB_INSECURE=true docker.kurrent.io/kurrent-latest/kurrentdb:25.1.4\n" +
+			"(or make up, whose compose file starts the same server) " +
 			"and run\n" +
 			"  " + urlEnv + "='kurrentdb://127.0.0.1:2113?tls=false' go test -race -count=1 ./adapters/kurrentdb/")
 	}
