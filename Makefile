@@ -41,9 +41,10 @@ lint: ## gofmt and go vet
 	$(GO) vet ./...
 
 .PHONY: up
-up: ## bring up Kafka, KurrentDB and the twin with Docker (for users with Docker)
-	docker compose up -d --wait
+up: ## with Docker: Kafka, KurrentDB, an ingest and a query twin; returns once all are healthy
+	docker compose up -d --build --wait
+	@echo "map and API: http://127.0.0.1:8080/  ingest: http://127.0.0.1:8081/  Kafka: 127.0.0.1:29092"
 
 .PHONY: down
-down: ## stop what `make up` started
+down: ## stop what `make up` started (the data volumes stay; docker compose down -v drops them)
 	docker compose down
