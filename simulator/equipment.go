@@ -214,37 +214,58 @@ func (f *Feed) reportPosition(id string, kind equipment.Kind, p orb.Point, headi
 }
 
 // drive moves a truck (a road truck when road) from one local point to another at a speed drawn
-// from the scenario, reporting its position a few times on the way and on arrival, then calls then.
+// from the scenario, around the blocks (see router), reporting its position a few times on the way
+// and on arrival, then calls then.
 func (f *Feed) drive(id string, kind equipment.Kind, from, to orb.Point, road bool, then func()) {
 	sd := f.sc.Equipment.TruckSpeed
 	if road {
 		sd = f.sc.Equipment.RoadSpeed
 	}
 	speed := max(sd.Sample(f.rngEquip), 0.5)
-	d := dist(from, to)
+	way, d := f.router.route(from, to)
 	total := time.Duration(d/speed*float64(time.Second)) + jitter(f.rngEquip, f.eq().Manoeuvre, 0.5)
-	legs := 1
-	switch {
-	case d > 150:
-		legs = 3
-	case d > 40:
-		legs = 2
+	type mark struct {
+		p       orb.Point
+		run     float64 // m driven when there
+		heading *float64
 	}
-	heading := headingDeg(from, to)
+	var marks []mark
+	if len(way) == 1 { // a straight run: report once or twice on the way
+		legs := 1
+		switch {
+		case d > 150:
+			legs = 3
+		case d > 40:
+			legs = 2
+		}
+		h := headingDeg(from, to)
+		for i := 1; i <= legs; i++ {
+			frac := float64(i) / float64(legs)
+			marks = append(marks, mark{orb.Point{from[0] + frac*(to[0]-from[0]), from[1] + frac*(to[1]-from[1])}, frac * d, h})
+		}
+	} else { // around blocks: report at each turn
+		prev, run := from, 0.0
+		for _, p := range way {
+			run += dist(prev, p)
+			marks = append(marks, mark{p, run, headingDeg(prev, p)})
+			prev = p
+		}
+	}
 	v := roundTo(speed, 0.1)
 	stop := 0.0
-	for i := 1; i <= legs; i++ {
-		frac := float64(i) / float64(legs)
-		p := orb.Point{from[0] + frac*(to[0]-from[0]), from[1] + frac*(to[1]-from[1])}
-		at := time.Duration(frac * float64(total))
-		last := i == legs
+	for i, m := range marks {
+		at := total
+		if d > 0 {
+			at = time.Duration(m.run / d * float64(total))
+		}
+		last := i == len(marks)-1
 		f.eng.After(at, func() {
 			if last {
-				f.reportPosition(id, kind, p, heading, &stop)
+				f.reportPosition(id, kind, m.p, m.heading, &stop)
 				then()
 				return
 			}
-			f.reportPosition(id, kind, p, heading, &v)
+			f.reportPosition(id, kind, m.p, m.heading, &v)
 		})
 	}
 }

@@ -95,6 +95,7 @@ type Feed struct {
 	polSet  policy.Set
 	err     error // the first policy failure; Run stops on it
 	slotBuf []policy.SlotOption
+	router  *router
 	boxes   *boxFactory
 	onTruck int
 
@@ -184,6 +185,7 @@ func NewFeed(sc *Scenario, layout *yard.Layout, opts Options) (*Feed, error) {
 	f.em = NewEmitter("/yardtwin/sim/"+sc.Name, fmt.Sprintf("sim-%d-%s", sc.Seed, f.tag), f.eng.Clock())
 	f.boxes = newBoxFactory(f.rngBox, sc.MisreportRate, sc.Boxes)
 	f.yard = newYardState(layout)
+	f.router = newRouter(layout.Blocks())
 	f.stats.Now = start
 	f.setupEquipment()
 	f.gate = newGateState(f)
