@@ -88,8 +88,9 @@ func connect(cfg *kurrentdb.Configuration, opts Options) (*Store, error) {
 	}, nil
 }
 
-// clientLogger passes the client's messages to l, one level lower than the client says: the
-// client reports every subscription it is asked to end as an error.
+// clientLogger passes the client's messages to l: its errors and warnings at info, the rest at
+// debug. The client reports every subscription it is asked to end as an error, and the adapter
+// logs what matters (a dropped subscription, a dropped index) at warning or error itself.
 func clientLogger(l *slog.Logger) kurrentdb.LoggingFunc {
 	return func(level kurrentdb.LogLevel, format string, args ...any) {
 		// The client hands some arguments over as one slice.
@@ -99,10 +100,7 @@ func clientLogger(l *slog.Logger) kurrentdb.LoggingFunc {
 			}
 		}
 		lv := slog.LevelDebug
-		switch level {
-		case kurrentdb.LogError:
-			lv = slog.LevelWarn
-		case kurrentdb.LogWarn:
+		if level == kurrentdb.LogError || level == kurrentdb.LogWarn {
 			lv = slog.LevelInfo
 		}
 		l.Log(context.Background(), lv, "kurrentdb client: "+fmt.Sprintf(format, args...))

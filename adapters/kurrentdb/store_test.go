@@ -331,3 +331,31 @@ func TestKindOfOtherErrors(t *testing.T) {
 		})
 	}
 }
+
+func TestClientLogger(t *testing.T) {
+	var got []string
+	h := &levelRecorder{got: &got}
+	log := clientLogger(slog.New(h))
+	log(kurrentdb.LogError, "subscription has dropped. Reason: %v", []any{context.Canceled})
+	log(kurrentdb.LogWarn, "Unknown setting: %s", "foo")
+	log(kurrentdb.LogDebug, "connected to %s:%d", "db1", 2113)
+	want := []string{
+		"INFO kurrentdb client: subscription has dropped. Reason: context canceled",
+		"INFO kurrentdb client: Unknown setting: foo",
+		"DEBUG kurrentdb client: connected to db1:2113",
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("logged:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}
+
+// levelRecorder keeps "LEVEL message" of every record.
+type levelRecorder struct{ got *[]string }
+
+func (h *levelRecorder) Enabled(context.Context, slog.Level) bool { return true }
+func (h *levelRecorder) Handle(_ context.Context, r slog.Record) error {
+	*h.got = append(*h.got, r.Level.String()+" "+r.Message)
+	return nil
+}
+func (h *levelRecorder) WithAttrs([]slog.Attr) slog.Handler { return h }
+func (h *levelRecorder) WithGroup(string) slog.Handler      { return h }
