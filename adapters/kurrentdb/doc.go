@@ -42,8 +42,8 @@
 // KurrentDB's own idempotency is per stream and partial: it recognises an append re-sent at the
 // same expected revision, and otherwise only ids appended "in quick succession" (its documentation;
 // an in-memory cache of recent writes), so it cannot keep "an event id is stored at most once" for
-// ever, across streams. The index does: it holds every stored id, and
-// duplicates are filtered before the version check exactly as in the embedded store. It is built
+// ever, across streams. The index does: it holds every stored id, and duplicates are filtered
+// before the version check exactly as in the embedded store. It is built
 // when the store opens, by reading the whole log (a page of 4,096 events per call), and caught up
 // with the log before every stream read, and before an append is decided again: when the server
 // refuses it because the log moved on, or when the index finds a conflict (which must stand
@@ -63,8 +63,8 @@
 // ReadStream takes the stream's positions from the index and reads each run of consecutive
 // positions from the log in one call: cheap for a block whose events came together, one call per
 // event for a container whose events are spread over days. Nothing in the twin reads streams on a
-// hot path; KurrentDB users who want per-aggregate streams can project them on the server (see
-// README, "KurrentDB store").
+// hot path. Per-aggregate streams (block-B07) do not exist on the server; a server-side
+// projection could link them from the metadata, but none ships.
 //
 // # Subscriptions
 //
