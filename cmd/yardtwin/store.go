@@ -43,8 +43,8 @@ func (l storeLocation) String() string {
 }
 
 // parseStore reads --store: empty means the embedded file under data; "bolt://DIR" or a plain
-// directory is the embedded file in DIR; "kurrentdb://…", "kurrentdb+discover://…", "esdb://…" and
-// "esdb+discover://…" are a KurrentDB (EventStoreDB) connection string.
+// directory is the embedded file in DIR; the schemes of the official client (kurrentdb://, kurrent://,
+// kdb://, esdb://, each also +discover) are a KurrentDB (EventStoreDB) connection string.
 func parseStore(raw, data string) (storeLocation, error) {
 	raw = strings.TrimSpace(raw)
 	if raw == "" {
@@ -64,7 +64,7 @@ func parseStore(raw, data string) (storeLocation, error) {
 			dir = filepath.Dir(dir)
 		}
 		return storeLocation{kind: storeBolt, dir: dir}, nil
-	case "kurrentdb", "kurrentdb+discover", "esdb", "esdb+discover", "kurrent", "kurrent+discover":
+	case "kurrentdb", "kurrentdb+discover", "kurrent", "kurrent+discover", "kdb", "kdb+discover", "esdb", "esdb+discover":
 		u, err := url.Parse(raw)
 		if err != nil {
 			return storeLocation{}, fmt.Errorf("--store: %s", redactErr(err, raw))
