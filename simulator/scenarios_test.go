@@ -1,0 +1,57 @@
+package simulator_test
+
+import (
+	"io/fs"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/yardtwin/yardtwin/scenarios"
+	"github.com/yardtwin/yardtwin/simulator"
+)
+
+// TestShippedScenariosRun loads every scenario that ships and runs it through the twin's own
+// projection: the teaching one for its whole horizon, the others for their first 12 hours. Each
+// keeps the yard physical, conserves boxes, shows the twin no anomaly but the misreports, and gets
+// work done at the quay and the gate.
+func TestShippedScenariosRun(t *testing.T) {
+	t.Parallel()
+	files, err := fs.Glob(scenarios.FS, "*/*.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"tangermed/demo.yaml", "tangermed/transhipment-week.yaml", "tangermed/gate-rush.yaml", "teaching/teaching.yaml"} {
+		if !slices.Contains(files, want) {
+			t.Errorf("%s does not ship (found %v)", want, files)
+		}
+	}
+	for _, file := range files {
+		t.Run(file, func(t *testing.T) {
+			t.Parallel()
+			sc, err := simulator.LoadScenario(scenarios.FS, file)
+			if err != nil {
+				t.Fatal(err)
+			}
+			l, err := sc.ReadLayout(scenarios.FS)
+			if err != nil {
+				t.Fatal(err)
+			}
+			d := min(sc.Horizon, 12*time.Hour)
+			if file == "teaching/teaching.yaml" {
+				d = sc.Horizon
+			}
+			envs, f := run(t, sc, l, simulator.Options{}, d)
+			fd := newFold(t, l)
+			fd.apply(envs)
+			checkConservation(t, fd, f)
+			w := newTwin(l)
+			w.apply(envs)
+			checkAnomalies(t, w, f.Stats().Misreports)
+			st := f.Stats()
+			if st.Discharged == 0 || (sc.Gate.TrucksPerHour > 0 && st.GatedOut == 0) || (file == "teaching/teaching.yaml" && st.Loaded == 0) {
+				t.Errorf("little happened in %v: %+v", d, st)
+			}
+			t.Logf("%v: %d events, %+v", d, len(envs), st)
+		})
+	}
+}
