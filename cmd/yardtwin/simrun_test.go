@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -15,6 +16,7 @@ import (
 	"github.com/yardtwin/yardtwin/domain/es"
 	"github.com/yardtwin/yardtwin/projections"
 	"github.com/yardtwin/yardtwin/projections/kpi"
+	"github.com/yardtwin/yardtwin/simulator"
 	"github.com/yardtwin/yardtwin/simulator/policy"
 	"github.com/yardtwin/yardtwin/simulator/report"
 )
@@ -226,4 +228,42 @@ func readJSON(t *testing.T, path string, v any) {
 	if err := json.Unmarshal(readFile(t, path), v); err != nil {
 		t.Fatalf("%s: %v", path, err)
 	}
+}
+
+// BenchmarkSimWeek is the wall time of a simulated week of the demo terminal: the feed alone (its
+// envelopes dropped), the feed with the report (KPI projection and timeline), and "sim run" as a
+// whole (also writing every event as NDJSON, here to io.Discard).
+// go test -run '^$' -bench SimWeek -benchtime 1x -count 3 ./cmd/yardtwin
+func BenchmarkSimWeek(b *testing.B) {
+	s, err := loadSimScenario(demoScenarioFile, simRunFlags{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Run("feed", func(b *testing.B) {
+		for b.Loop() {
+			feed, err := simulator.NewFeed(s.sc, s.layout, simulator.Options{})
+			if err != nil {
+				b.Fatal(err)
+			}
+			drop := simulator.SinkFunc(func(context.Context, []es.Envelope) error { return nil })
+			if err := feed.Run(context.Background(), drop, feed.End()); err != nil {
+				b.Fatal(err)
+			}
+			b.ReportMetric(float64(feed.Stats().Events), "events")
+		}
+	})
+	b.Run("feed+report", func(b *testing.B) {
+		for b.Loop() {
+			if _, err := simOnce(context.Background(), s, simRunOptions{}); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("sim-run", func(b *testing.B) {
+		for b.Loop() {
+			if _, err := simOnce(context.Background(), s, simRunOptions{Events: io.Discard}); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
 }
