@@ -15,15 +15,17 @@ type Engine struct {
 	steps uint64
 }
 
+// scheduled is an action in the heap; at is Unix nanoseconds (years 1678 to 2262), which compares
+// far faster than time.Time.
 type scheduled struct {
-	at  time.Time
+	at  int64
 	seq uint64
 	fn  Action
 }
 
-func (a scheduled) before(b scheduled) bool {
-	if !a.at.Equal(b.at) {
-		return a.at.Before(b.at)
+func (a *scheduled) before(b *scheduled) bool {
+	if a.at != b.at {
+		return a.at < b.at
 	}
 	return a.seq < b.seq
 }
@@ -43,7 +45,7 @@ func (e *Engine) At(t time.Time, fn Action) {
 		t = e.clock.now
 	}
 	e.seq++
-	e.push(scheduled{at: t, seq: e.seq, fn: fn})
+	e.push(scheduled{at: t.UnixNano(), seq: e.seq, fn: fn})
 }
 
 // After schedules fn d from now (a negative d means now).
@@ -60,7 +62,7 @@ func (e *Engine) Next() (time.Time, bool) {
 	if len(e.heap) == 0 {
 		return time.Time{}, false
 	}
-	return e.heap[0].at, true
+	return time.Unix(0, e.heap[0].at).UTC(), true
 }
 
 // Step runs the earliest action, moving the clock to its time. It returns false when nothing is
@@ -70,7 +72,9 @@ func (e *Engine) Step() bool {
 		return false
 	}
 	a := e.pop()
-	e.clock.AdvanceTo(a.at)
+	if a.at > e.clock.now.UnixNano() {
+		e.clock.now = time.Unix(0, a.at).UTC()
+	}
 	e.steps++
 	a.fn()
 	return true
@@ -80,7 +84,7 @@ func (e *Engine) Step() bool {
 // the clock to t. It returns the number of actions run.
 func (e *Engine) RunUntil(t time.Time) int {
 	n := 0
-	for len(e.heap) > 0 && !e.heap[0].at.After(t) {
+	for tn := t.UnixNano(); len(e.heap) > 0 && e.heap[0].at <= tn; {
 		e.Step()
 		n++
 	}
@@ -95,7 +99,7 @@ func (e *Engine) push(a scheduled) {
 	i := len(e.heap) - 1
 	for i > 0 {
 		p := (i - 1) / 2
-		if !e.heap[i].before(e.heap[p]) {
+		if !e.heap[i].before(&e.heap[p]) {
 			break
 		}
 		e.heap[i], e.heap[p] = e.heap[p], e.heap[i]
@@ -113,10 +117,10 @@ func (e *Engine) pop() scheduled {
 	i := 0
 	for {
 		l, r, m := 2*i+1, 2*i+2, i
-		if l < len(h) && h[l].before(h[m]) {
+		if l < len(h) && h[l].before(&h[m]) {
 			m = l
 		}
-		if r < len(h) && h[r].before(h[m]) {
+		if r < len(h) && h[r].before(&h[m]) {
 			m = r
 		}
 		if m == i {

@@ -10,10 +10,14 @@ import (
 )
 
 // TestEveryBuiltInPolicyRuns runs the test terminal with each built-in policy in turn: the run
-// keeps the yard physical and conserves boxes, and the same seed gives the same bytes.
+// keeps the yard physical and conserves boxes, the same seed gives the same bytes, and a policy
+// other than the default changes the run.
 func TestEveryBuiltInPolicyRuns(t *testing.T) {
 	t.Parallel()
 	l := testLayout(t)
+	def, _ := run(t, testScenario(), l, simulator.Options{}, 24*time.Hour)
+	defBytes := marshalAll(t, def)
+	var zero policy.Set
 	for _, kind := range policy.Kinds() {
 		for _, name := range policy.Available(kind) {
 			t.Run(kind+"="+name, func(t *testing.T) {
@@ -31,6 +35,10 @@ func TestEveryBuiltInPolicyRuns(t *testing.T) {
 				b, _ := run(t, sc, l, opts, 24*time.Hour)
 				if !bytes.Equal(marshalAll(t, a), marshalAll(t, b)) {
 					t.Fatal("two runs with the same seed and policies differ")
+				}
+				same := bytes.Equal(marshalAll(t, a), defBytes)
+				if isDefault := zero.Names()[kind] == name; same != isDefault {
+					t.Errorf("log the same as the defaults' %v, default policy %v", same, isDefault)
 				}
 				if got := f.Policies().Names()[kind]; got != name {
 					t.Errorf("%s in force, want %s", got, name)

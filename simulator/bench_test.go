@@ -1,0 +1,71 @@
+package simulator_test
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/yardtwin/yardtwin/domain/es"
+	"github.com/yardtwin/yardtwin/scenarios"
+	"github.com/yardtwin/yardtwin/simulator"
+)
+
+// BenchmarkEngine measures the discrete-event engine alone: one iteration runs a million actions,
+// each scheduling the next of its chain a drawn delay ahead, with a thousand chains in the heap at
+// once (a terminal has a few hundred to a few thousand pending actions).
+func BenchmarkEngine(b *testing.B) {
+	const chains, actions = 1000, 1_000_000
+	b.ReportAllocs()
+	var steps uint64
+	for b.Loop() {
+		start := time.Date(2026, 3, 2, 0, 0, 0, 0, time.UTC)
+		e := simulator.NewEngine(start)
+		r := simulator.NewRand(1, "engine")
+		left := actions
+		var tick simulator.Action
+		tick = func() {
+			if left--; left > 0 {
+				e.After(time.Duration(1+r.IntN(600))*time.Second, tick)
+			}
+		}
+		for range chains {
+			e.After(time.Duration(r.IntN(3600))*time.Second, tick)
+		}
+		for e.Step() {
+		}
+		steps += e.Steps()
+	}
+	b.ReportMetric(float64(steps)/b.Elapsed().Seconds(), "events/s")
+}
+
+// BenchmarkYear runs one simulated year of the Tanger Med-like demo terminal (target: under 5
+// minutes on 2 cores), counting the envelopes rather than keeping them (a year is some 12 million).
+func BenchmarkYear(b *testing.B) {
+	sc, err := simulator.LoadScenario(scenarios.FS, "tangermed/demo.yaml")
+	if err != nil {
+		b.Fatal(err)
+	}
+	l, err := sc.ReadLayout(scenarios.FS)
+	if err != nil {
+		b.Fatal(err)
+	}
+	var events int
+	count := simulator.SinkFunc(func(_ context.Context, batch []es.Envelope) error {
+		events += len(batch)
+		return nil
+	})
+	for b.Loop() {
+		f, err := simulator.NewFeed(sc, l, simulator.Options{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		if err := f.Run(context.Background(), count, f.Start().Add(365*24*time.Hour)); err != nil {
+			b.Fatal(err)
+		}
+		st := f.Stats()
+		b.ReportMetric(float64(st.VesselsDeparted), "vessels/year")
+		b.ReportMetric(st.Fill, "fill_at_end")
+	}
+	b.ReportMetric(float64(events)/b.Elapsed().Seconds(), "events/s")
+	b.ReportMetric(float64(events)/float64(b.N), "events/year")
+}
