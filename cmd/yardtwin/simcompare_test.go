@@ -9,7 +9,6 @@ import (
 	"slices"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/yardtwin/yardtwin/projections/kpi"
 	"github.com/yardtwin/yardtwin/simulator/policy"
@@ -17,17 +16,17 @@ import (
 	"github.com/yardtwin/yardtwin/simulator/report/stats"
 )
 
-// TestSimCompareThreeSeeds compares two stacking policies on three seeds of a short demo and
+// TestSimCompareThreeSeeds compares two stacking policies on three seeds of the teaching day and
 // checks the statistics against the per-seed values it reports, and those values against
 // independent runs of the same seeds.
 func TestSimCompareThreeSeeds(t *testing.T) {
 	dir := t.TempDir()
 	f := simCompareFlags{
-		simRunFlags: simRunFlags{Policies: []string{"stacking=lowest", "stacking=nearest", "dispatch=nearest"}, Horizon: 3 * time.Hour, Out: dir, Quiet: true},
+		simRunFlags: simRunFlags{Policies: []string{"stacking=lowest", "stacking=nearest", "dispatch=nearest"}, Out: dir, Quiet: true},
 		Seeds:       3, Jobs: 2,
 	}
 	var out bytes.Buffer
-	c, err := simCompare(context.Background(), demoScenarioFile, f, &out, &bytes.Buffer{})
+	c, err := simCompare(context.Background(), teachingScenarioFile, f, &out, &bytes.Buffer{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -76,7 +75,7 @@ func TestSimCompareThreeSeeds(t *testing.T) {
 		t.Errorf("no verdict: %+v", d)
 	}
 	// Seed 2 of the second variant is the run "sim run --seed 2" makes with those policies.
-	_, r := runShort(t, simRunFlags{Horizon: 3 * time.Hour, Seed: 2, Policies: []string{"stacking=nearest", "dispatch=nearest"}})
+	_, r := runShort(t, simRunFlags{Seed: 2, Policies: []string{"stacking=nearest", "dispatch=nearest"}})
 	one, _ := r.KPI(kpi.KeyCraneGrossMovesPerHour)
 	if one.Value == nil || *one.Value != *k.Values[1][1] {
 		t.Errorf("seed 2, stacking=nearest: sim run gives %v, compare recorded %v", deref(one.Value), *k.Values[1][1])
@@ -135,7 +134,7 @@ func TestVariants(t *testing.T) {
 
 func TestSimCompareRefusesOneSeed(t *testing.T) {
 	f := simCompareFlags{simRunFlags: simRunFlags{Policies: []string{"stacking=lowest", "stacking=nearest"}, Out: t.TempDir(), Quiet: true}, Seeds: 1, Jobs: 1}
-	if _, err := simCompare(context.Background(), demoScenarioFile, f, &bytes.Buffer{}, &bytes.Buffer{}); err == nil || !strings.Contains(err.Error(), "--seeds") {
+	if _, err := simCompare(context.Background(), teachingScenarioFile, f, &bytes.Buffer{}, &bytes.Buffer{}); err == nil || !strings.Contains(err.Error(), "--seeds") {
 		t.Errorf("one seed: %v, want a --seeds error", err)
 	}
 }

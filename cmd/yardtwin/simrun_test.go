@@ -21,9 +21,14 @@ import (
 	"github.com/yardtwin/yardtwin/simulator/report"
 )
 
-const demoLayoutFile = "../../scenarios/tangermed/layout.geojson"
+const (
+	demoLayoutFile       = "../../scenarios/tangermed/layout.geojson"
+	teachingScenarioFile = "../../scenarios/teaching/teaching.yaml"
+	teachingLayoutFile   = "../../scenarios/teaching/layout.geojson"
+)
 
-// runShort runs the demo scenario over horizon into a fresh directory and returns it with the report.
+// runShort runs the teaching scenario (a day of a small terminal) into a fresh directory and
+// returns it with the report.
 func runShort(t *testing.T, f simRunFlags) (string, *report.Run) {
 	t.Helper()
 	if f.Out == "" {
@@ -31,7 +36,7 @@ func runShort(t *testing.T, f simRunFlags) (string, *report.Run) {
 	}
 	f.Quiet = true
 	var out, errs bytes.Buffer
-	r, err := simRun(context.Background(), demoScenarioFile, f, &out, &errs)
+	r, err := simRun(context.Background(), teachingScenarioFile, f, &out, &errs)
 	if err != nil {
 		t.Fatalf("sim run: %v\n%s", err, errs.String())
 	}
@@ -41,16 +46,16 @@ func runShort(t *testing.T, f simRunFlags) (string, *report.Run) {
 	return f.Out, r
 }
 
-// TestSimRunWritesReport runs six simulated hours of the demo and checks the three files: the event
+// TestSimRunWritesReport runs the teaching scenario's day and checks the three files: the event
 // log passes the contract check of "events validate"; report.json has every KPI with its
 // definition and unit, the run's settings and counts; report.html is one page with its plots and
 // nothing to fetch.
 func TestSimRunWritesReport(t *testing.T) {
-	dir, r := runShort(t, simRunFlags{Horizon: 6 * time.Hour, Policies: []string{"stacking=nearest"}})
+	dir, r := runShort(t, simRunFlags{Policies: []string{"stacking=nearest"}})
 
 	// events.ndjson: what "yardtwin events validate" accepts.
 	var vout bytes.Buffer
-	if err := validateEvents(filepath.Join(dir, "events.ndjson"), validateFlags{Layout: demoLayoutFile}, nil, &vout); err != nil {
+	if err := validateEvents(filepath.Join(dir, "events.ndjson"), validateFlags{Layout: teachingLayoutFile}, nil, &vout); err != nil {
 		t.Fatalf("events validate: %v\n%s", err, vout.String())
 	}
 	lines := countLines(t, filepath.Join(dir, "events.ndjson"))
@@ -79,7 +84,7 @@ func TestSimRunWritesReport(t *testing.T) {
 		Detail map[string]any `json:"kpi_report"`
 	}
 	readJSON(t, filepath.Join(dir, "report.json"), &got)
-	if got.Scenario != "tangermed-demo" || got.Seed != 20260302 || got.Horizon != "6h0m0s" || !got.End.Equal(got.Start.Add(6*time.Hour)) {
+	if got.Scenario != "teaching" || got.Seed != 1 || got.Horizon != "24h0m0s" || !got.End.Equal(got.Start.Add(24*time.Hour)) {
 		t.Errorf("run settings: scenario %q seed %d horizon %q %s..%s", got.Scenario, got.Seed, got.Horizon, got.Start, got.End)
 	}
 	if got.Policies[policy.KindStacking] != "nearest" || len(got.Policies) != len(policy.Kinds()) {
@@ -100,8 +105,14 @@ func TestSimRunWritesReport(t *testing.T) {
 			t.Errorf("report.json has no KPI %s", want)
 		}
 	}
-	if len(got.Series.Crane) == 0 || len(got.Series.BlockFill.At) != 6 || len(got.Series.BlockFill.Blocks) == 0 || len(got.Series.GateQueue) != 6 {
-		t.Errorf("series: %d crane windows, %d fill samples of %d blocks, %d gate queue hours; want 6 hourly samples",
+	// A day with three vessel calls and road trucks measures the quay, the gate and the yard.
+	for _, key := range []string{kpi.KeyCraneGrossMovesPerHour, kpi.KeyBerthProductivity, kpi.KeyTruckTurnTime, kpi.KeyYardUtilisation, kpi.KeyProductiveMoves} {
+		if k, _ := r.KPI(key); k.Value == nil || *k.Value <= 0 {
+			t.Errorf("%s has no positive value over the teaching day: %+v", key, k)
+		}
+	}
+	if len(got.Series.Crane) != 24 || len(got.Series.BlockFill.At) != 24 || len(got.Series.BlockFill.Blocks) == 0 || len(got.Series.GateQueue) != 24 {
+		t.Errorf("series: %d crane windows, %d fill samples of %d blocks, %d gate queue hours; want 24 hourly samples",
 			len(got.Series.Crane), len(got.Series.BlockFill.At), len(got.Series.BlockFill.Blocks), len(got.Series.GateQueue))
 	}
 	if got.Detail["crane_visits"] == nil {
@@ -133,7 +144,7 @@ func TestSimRunWritesReport(t *testing.T) {
 // TestSimRunKPIsAreTheProjections folds the written event log through the KPI projection, as the
 // live twin would after "events publish", and finds the report's figures.
 func TestSimRunKPIsAreTheProjections(t *testing.T) {
-	dir, r := runShort(t, simRunFlags{Horizon: 4 * time.Hour})
+	dir, r := runShort(t, simRunFlags{})
 	f, err := os.Open(filepath.Join(dir, "events.ndjson"))
 	if err != nil {
 		t.Fatal(err)
@@ -150,7 +161,7 @@ func TestSimRunKPIsAreTheProjections(t *testing.T) {
 		env.Position = uint64(len(envs) + 1)
 		envs = append(envs, env)
 	}
-	layout, err := loadTerminal(demoLayoutFile)
+	layout, err := loadTerminal(teachingLayoutFile)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -179,9 +190,9 @@ func deref(v *float64) any {
 // TestSimRunSameSeedSameLog: the same scenario, seed and horizon give a byte-identical event log;
 // another seed gives another.
 func TestSimRunSameSeedSameLog(t *testing.T) {
-	a, _ := runShort(t, simRunFlags{Horizon: 3 * time.Hour, Seed: 7})
-	b, _ := runShort(t, simRunFlags{Horizon: 3 * time.Hour, Seed: 7})
-	c, _ := runShort(t, simRunFlags{Horizon: 3 * time.Hour, Seed: 8})
+	a, _ := runShort(t, simRunFlags{Seed: 7})
+	b, _ := runShort(t, simRunFlags{Seed: 7})
+	c, _ := runShort(t, simRunFlags{Seed: 8})
 	la, lb, lc := readFile(t, filepath.Join(a, "events.ndjson")), readFile(t, filepath.Join(b, "events.ndjson")), readFile(t, filepath.Join(c, "events.ndjson"))
 	if len(la) == 0 || !bytes.Equal(la, lb) {
 		t.Errorf("seed 7 twice: %d and %d bytes, not identical", len(la), len(lb))
@@ -202,7 +213,7 @@ func TestSimRunRefusesBadPolicies(t *testing.T) {
 		{[]string{"stacking"}, "KIND=NAME"},
 	}
 	for _, tt := range tests {
-		_, err := simRun(context.Background(), demoScenarioFile, simRunFlags{Policies: tt.give, Out: t.TempDir(), Quiet: true}, &bytes.Buffer{}, &bytes.Buffer{})
+		_, err := simRun(context.Background(), teachingScenarioFile, simRunFlags{Policies: tt.give, Out: t.TempDir(), Quiet: true}, &bytes.Buffer{}, &bytes.Buffer{})
 		if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
 			t.Errorf("%v: %v, want an error mentioning %q", tt.give, err, tt.wantErr)
 		}
