@@ -115,6 +115,9 @@ func simCompare(ctx context.Context, path string, f simCompareFlags, stdout, std
 	if f.Seeds < 2 {
 		return nil, fmt.Errorf("--seeds: %d; a confidence interval needs at least 2 seeds", f.Seeds)
 	}
+	if f.Seed != 0 {
+		return nil, fmt.Errorf("--seed: compare runs every variant on seeds 1..N; give --seeds N instead")
+	}
 	if f.Jobs < 1 {
 		return nil, fmt.Errorf("--jobs: %d is not positive", f.Jobs)
 	}

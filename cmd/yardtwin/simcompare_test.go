@@ -132,9 +132,19 @@ func TestVariants(t *testing.T) {
 	}
 }
 
-func TestSimCompareRefusesOneSeed(t *testing.T) {
-	f := simCompareFlags{simRunFlags: simRunFlags{Policies: []string{"stacking=lowest", "stacking=nearest"}, Out: t.TempDir(), Quiet: true}, Seeds: 1, Jobs: 1}
-	if _, err := simCompare(context.Background(), teachingScenarioFile, f, &bytes.Buffer{}, &bytes.Buffer{}); err == nil || !strings.Contains(err.Error(), "--seeds") {
-		t.Errorf("one seed: %v, want a --seeds error", err)
+func TestSimCompareRefusesSeeds(t *testing.T) {
+	tests := []struct {
+		giveSeeds int
+		giveSeed  uint64
+		wantErr   string
+	}{
+		{giveSeeds: 1, wantErr: "--seeds"},
+		{giveSeeds: 5, giveSeed: 3, wantErr: "--seed:"},
+	}
+	for _, tt := range tests {
+		f := simCompareFlags{simRunFlags: simRunFlags{Policies: []string{"stacking=lowest", "stacking=nearest"}, Seed: tt.giveSeed, Out: t.TempDir(), Quiet: true}, Seeds: tt.giveSeeds, Jobs: 1}
+		if _, err := simCompare(context.Background(), teachingScenarioFile, f, &bytes.Buffer{}, &bytes.Buffer{}); err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+			t.Errorf("--seeds %d --seed %d: %v, want an error mentioning %q", tt.giveSeeds, tt.giveSeed, err, tt.wantErr)
+		}
 	}
 }
