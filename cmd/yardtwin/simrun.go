@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -148,23 +147,17 @@ func simOnce(ctx context.Context, s simScenario, o simRunOptions) (*report.Run, 
 	start, end := feed.Start(), feed.End()
 	rec := newRecorder(s.layout, o.Events, start, end)
 	rec.prime(start, o.Prime)
-	// The recorder writes and folds on its own goroutine while the feed simulates ahead.
-	sink := newPipe(rec)
 	// Run in slices of simulated time so that progress shows even when nothing happens; a run
 	// continued slice by slice emits exactly what one call would.
 	step := max(s.sc.Horizon/200, time.Minute)
 	for t := start; t.Before(end); {
 		t = earliest(t.Add(step), end)
-		if err := feed.Run(ctx, sink, t); err != nil {
-			_ = sink.close()
+		if err := feed.Run(ctx, rec, t); err != nil {
 			return nil, err
 		}
 		if o.Progress != nil {
 			o.Progress(t, t.Sub(start))
 		}
-	}
-	if err := sink.close(); err != nil {
-		return nil, err
 	}
 	if err := rec.flush(); err != nil {
 		return nil, err
@@ -455,49 +448,6 @@ func queueKPIs(mean float64, peak, hours int) []report.KPI {
 			Definition: def + "The value is the largest number of trucks queuing at once during the run.",
 		},
 	}
-}
-
-// pipe hands the feed's batches to a sink on another goroutine, in order, so that simulating and
-// recording use two cores. The feed gives each batch away (simulator.Sink), so no copy is needed.
-type pipe struct {
-	batches chan []es.Envelope
-	done    chan error
-	failed  chan struct{} // closed when the sink has failed
-}
-
-func newPipe(sink simulator.Sink) *pipe {
-	p := &pipe{batches: make(chan []es.Envelope, 16), done: make(chan error, 1), failed: make(chan struct{})}
-	go func() {
-		var err error
-		for b := range p.batches {
-			if err != nil {
-				continue // drain: the feed stops at its next Publish
-			}
-			if err = sink.Publish(context.Background(), b); err != nil {
-				close(p.failed)
-			}
-		}
-		p.done <- err
-	}()
-	return p
-}
-
-// Publish implements simulator.Sink.
-func (p *pipe) Publish(ctx context.Context, batch []es.Envelope) error {
-	select {
-	case p.batches <- batch:
-		return nil
-	case <-p.failed:
-		return errors.New("the recorder stopped")
-	case <-ctx.Done():
-		return ctx.Err()
-	}
-}
-
-// close waits for the sink to take every batch and returns its first error.
-func (p *pipe) close() error {
-	close(p.batches)
-	return <-p.done
 }
 
 // earliest returns the earlier of a and b.
