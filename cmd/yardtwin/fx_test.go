@@ -1,10 +1,15 @@
 package main
 
 import (
+	"net"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
 	"go.uber.org/fx"
+
+	"github.com/yardtwin/yardtwin/adapters/bolt"
 )
 
 // TestServeWiringPerMode validates the fx graph of every way serve can run: each role, on the
@@ -42,17 +47,26 @@ func TestServeWiringPerMode(t *testing.T) {
 	}
 }
 
-// TestKurrentDBStoreNotWiredYet: until adapters/kurrentdb is wired in store.go, asking for it fails
-// at start with a plain reason, never by falling back to the embedded file.
-func TestKurrentDBStoreNotWiredYet(t *testing.T) {
-	f := serveFlags{HTTP: "127.0.0.1:0", Data: t.TempDir(), Lanes: 4, LogLevel: "info", Store: "kurrentdb://admin:changeit@kurrentdb:2113?tls=false", LogOutput: &strings.Builder{}}
+// TestKurrentDBStoreUnreachable: a KurrentDB store that does not answer fails the start with a
+// plain reason and without the password, never by falling back to the embedded file.
+func TestKurrentDBStoreUnreachable(t *testing.T) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := l.Addr().String()
+	l.Close() // nothing listens there now
+	f := serveFlags{HTTP: "127.0.0.1:0", Data: t.TempDir(), Lanes: 4, LogLevel: "info", Store: "kurrentdb://admin:changeit@" + addr + "?tls=false", LogOutput: &strings.Builder{}}
 	app := fx.New(serveOptions(f), fx.NopLogger)
-	err := app.Err()
-	if err == nil || !strings.Contains(err.Error(), "kurrentdb store: not wired yet") {
-		t.Fatalf("start = %v, want the not-wired error", err)
+	err = app.Err()
+	if err == nil || !strings.Contains(err.Error(), "kurrentdb store") {
+		t.Fatalf("start = %v, want the KurrentDB store's error", err)
 	}
 	if strings.Contains(err.Error(), "changeit") {
 		t.Fatalf("the error shows the store's password: %v", err)
+	}
+	if _, err := os.Stat(filepath.Join(f.Data, bolt.FileName)); !os.IsNotExist(err) {
+		t.Fatalf("an embedded store was made in --data: %v", err)
 	}
 }
 

@@ -1,15 +1,19 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net/url"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"go.uber.org/fx"
 
 	"github.com/yardtwin/yardtwin/adapters/bolt"
+	"github.com/yardtwin/yardtwin/adapters/kurrentdb"
 	"github.com/yardtwin/yardtwin/domain/es"
 )
 
@@ -87,12 +91,21 @@ func storeModule(loc storeLocation) fx.Option {
 	}
 }
 
-// openKurrentDB connects to the KurrentDB store and closes it with the application. This is the one
-// function to change when adapters/kurrentdb is wired: open it with loc.url in an OnStart hook (or
-// here, with a deadline) and close it in OnStop.
-func openKurrentDB(lc fx.Lifecycle, loc storeLocation) (es.Store, error) {
-	return nil, fmt.Errorf("kurrentdb store: not wired yet (%s)", loc)
+// openKurrentDB connects to the KurrentDB store (reading its log to index it) and closes it with the
+// application.
+func openKurrentDB(lc fx.Lifecycle, loc storeLocation, log *slog.Logger) (es.Store, error) {
+	ctx, cancel := context.WithTimeout(context.Background(), kurrentOpenTimeout)
+	defer cancel()
+	s, err := kurrentdb.Open(ctx, loc.url, kurrentdb.Options{Logger: log})
+	if err != nil {
+		return nil, fmt.Errorf("kurrentdb store %s: %s", loc, redactErr(err, loc.url))
+	}
+	lc.Append(fx.StopHook(s.Close))
+	return s, nil
 }
+
+// kurrentOpenTimeout bounds connecting to KurrentDB and indexing its log at start.
+const kurrentOpenTimeout = 10 * time.Minute
 
 // redactedURL is a connection string with its password replaced, for logs and errors.
 func redactedURL(raw string) string {
