@@ -215,12 +215,12 @@ func (g *gateState) arrive() {
 	})
 }
 
-// pickImport picks an import due to leave and free to go (not held, not kept for another truck):
-// one of the ten due first, at random.
+// pickImport picks an import free to go (not held, not kept for another truck): one of the ten due
+// first, at random. Due times are the terminal's expectation, not a rule: a consignee may send for
+// a box early.
 func (g *gateState) pickImport() *box {
-	now := g.f.eng.Now()
 	cands := g.f.earliestDue(10, []yard.Category{yard.Import}, func(b *box) bool {
-		return !b.reserved && b.holds == 0 && !b.due.After(now)
+		return !b.reserved && b.holds == 0
 	})
 	if len(cands) == 0 {
 		return nil
