@@ -219,8 +219,9 @@ func (g *gateState) arrive() {
 // first, at random. Due times are the terminal's expectation, not a rule: a consignee may send for
 // a box early.
 func (g *gateState) pickImport() *box {
+	now := g.f.eng.Now()
 	cands := g.f.earliestDue(10, []yard.Category{yard.Import}, func(b *box) bool {
-		return !b.reserved && b.holds == 0
+		return !b.reserved && b.holds == 0 && !b.isStuck(now)
 	})
 	if len(cands) == 0 {
 		return nil
@@ -234,6 +235,7 @@ func (g *gateState) collect(plate string, from orb.Point, b *box) {
 	f.fromYard(plate, from, b, true, func(ok bool, at orb.Point) {
 		if !ok { // no room to dig it out: the truck leaves empty, the box waits for another
 			b.reserved = false
+			b.stuck = f.eng.Now()
 			g.leave(plate, at, nil)
 			return
 		}

@@ -135,7 +135,7 @@ func (f *Feed) planLoad(v *vesselCall, n int) []*box {
 		return nil
 	}
 	cands := f.earliestDue(3*n, []yard.Category{yard.Transhipment, yard.Export, yard.Empty}, func(b *box) bool {
-		return !b.reserved && b.holds == 0
+		return !b.reserved && b.holds == 0 && !b.isStuck(f.eng.Now())
 	})
 	r := f.rngVessel
 	score := make(map[*box]float64, len(cands))
@@ -404,6 +404,7 @@ func (g *gang) fetch(t *truck, b *box) {
 		t.pos = at
 		if !ok { // no room to dig it out: the box stays for another vessel
 			b.reserved = false
+			b.stuck = f.eng.Now()
 			b.visit = ""
 			g.moveDone()
 			g.back(t)

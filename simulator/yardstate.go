@@ -38,8 +38,16 @@ type box struct {
 	due            time.Time // when the box is expected to leave the yard (stacking plus dwell), zero until stacked
 	reserved       bool      // planned for a load or a road pickup
 	holds          int       // holds in force
+	stuck          time.Time // when a crane last failed to dig it out (no room to relocate)
 	stock          int       // index in yardState.stock when atYard, else -1
 }
+
+// stuckFor is how long a box a crane failed to dig out is left alone before it is planned again.
+const stuckFor = 6 * time.Hour
+
+// isStuck reports whether a crane failed to dig the box out less than stuckFor ago: planning it
+// again at once would send truck after truck to fail on it.
+func (b *box) isStuck(now time.Time) bool { return !b.stuck.IsZero() && now.Sub(b.stuck) < stuckFor }
 
 // teu is how many 20-ft slot positions the box takes.
 func (b *box) teu() int {
