@@ -1,17 +1,19 @@
 package simulator_test
 
 import (
+	"encoding/json"
 	"io/fs"
 	"slices"
 	"testing"
 	"time"
 
+	"github.com/yardtwin/yardtwin/domain/contract"
 	"github.com/yardtwin/yardtwin/scenarios"
 	"github.com/yardtwin/yardtwin/simulator"
 )
 
-// TestShippedScenariosRun loads every scenario that ships and runs it through the twin's own
-// projection: the teaching one for its whole horizon, the others for their first 12 hours. Each
+// TestShippedScenariosRun loads every scenario that ships and runs it through the twin's contract
+// checker and its own projection: the teaching one for its whole horizon, the others for their first 12 hours. Each
 // keeps the yard physical, conserves boxes, shows the twin no anomaly but the misreports, and gets
 // work done at the quay and the gate.
 func TestShippedScenariosRun(t *testing.T) {
@@ -41,6 +43,20 @@ func TestShippedScenariosRun(t *testing.T) {
 				d = sc.Horizon
 			}
 			envs, f := run(t, sc, l, simulator.Options{}, d)
+			checker := contract.NewChecker(contract.NewRegistry(), l)
+			for i, env := range envs {
+				raw, err := json.Marshal(env)
+				if err != nil {
+					t.Fatal(err)
+				}
+				parsed, err := contract.Parse(raw)
+				if err == nil {
+					_, err = checker.Check(&parsed)
+				}
+				if err != nil {
+					t.Fatalf("envelope %d refused by the contract: %v\n%s", i, err, raw)
+				}
+			}
 			fd := newFold(t, l)
 			fd.apply(envs)
 			checkConservation(t, fd, f)
