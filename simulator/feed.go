@@ -148,6 +148,20 @@ func NewFeed(sc *Scenario, layout *yard.Layout, opts Options) (*Feed, error) {
 			return nil, fmt.Errorf("new feed: %w", &ScenarioError{File: sc.File, Field: "gate.lane_service." + id, Reason: fmt.Sprintf("layout %q has no gate lane %s", layout.Name, id)})
 		}
 	}
+	for _, x := range []struct {
+		field     string
+		want, has int
+	}{
+		{"fleet.quay_cranes", sc.Fleet.QuayCranes, len(layout.QuayCranes())},
+		{"fleet.yard_cranes", sc.Fleet.YardCranes, len(layout.YardCranes())},
+		{"gate.lanes_in", sc.Gate.LanesIn, len(lanes(layout, yard.LaneIn))},
+		{"gate.lanes_out", sc.Gate.LanesOut, len(lanes(layout, yard.LaneOut))},
+	} {
+		if x.want > x.has {
+			return nil, fmt.Errorf("new feed: %w", &ScenarioError{File: sc.File, Field: x.field,
+				Reason: fmt.Sprintf("%d: layout %q has %d", x.want, layout.Name, x.has)})
+		}
+	}
 	if sc.Gate.TrucksPerHour > 0 && (len(lanes(layout, yard.LaneIn)) == 0 || len(lanes(layout, yard.LaneOut)) == 0) {
 		missing = append(missing, "gate lanes in and out (or set gate.trucks_per_hour to 0)")
 	}

@@ -152,3 +152,29 @@ func TestValidateNamesTheField(t *testing.T) {
 		t.Fatalf("got %v", err)
 	}
 }
+
+func TestFleetAndLanesWithinTheLayout(t *testing.T) {
+	l := testLayout(t)
+	tests := []struct {
+		name string
+		give func(*simulator.Scenario)
+		want string
+	}{
+		{"quay cranes", func(sc *simulator.Scenario) { sc.Fleet.QuayCranes = 9 }, `fleet.quay_cranes: 9: layout "test terminal" has 4`},
+		{"in-lanes", func(sc *simulator.Scenario) { sc.Gate.LanesIn = 3 }, `gate.lanes_in: 3: layout "test terminal" has 1`},
+		{"lane service of no lane", func(sc *simulator.Scenario) {
+			sc.Gate.LaneService = map[string]simulator.Dist{"IN9": simulator.FixedDist(60)}
+		}, "gate.lane_service.IN9: layout \"test terminal\" has no gate lane IN9"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			sc := testScenario()
+			tt.give(sc)
+			_, err := simulator.NewFeed(sc, l, simulator.Options{})
+			var se *simulator.ScenarioError
+			if err == nil || !errors.As(err, &se) || !strings.Contains(err.Error(), tt.want) {
+				t.Fatalf("got %v, want a ScenarioError saying %q", err, tt.want)
+			}
+		})
+	}
+}
