@@ -178,3 +178,22 @@ func TestFleetAndLanesWithinTheLayout(t *testing.T) {
 		})
 	}
 }
+
+// TestFirstDemoFormsStillRead reads the first demo's holds (min and max) as a uniform distribution,
+// and a bare duration as a fixed one.
+func TestFirstDemoFormsStillRead(t *testing.T) {
+	src := goodScenario + "holds:\n  rate: 0.05\n  min: 2h\n  max: 36h\n"
+	sc, err := simulator.ParseScenario("s.yaml", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := simulator.UniformDist(7200, 36*3600); sc.Holds.Duration.Kind != want.Kind || sc.Holds.Duration.Min != want.Min || sc.Holds.Duration.Max != want.Max {
+		t.Errorf("holds %v, want %v", sc.Holds.Duration, want)
+	}
+	if d := sc.Vessels.Interarrival; d.Kind != simulator.Fixed || d.Value != 6*3600 {
+		t.Errorf("interarrival: 6h read as %v, want fixed 21600 s", d)
+	}
+	if sc.Dwell.Import.Kind != simulator.Lognormal || sc.Equipment.QuayCycle.Kind != simulator.Uniform {
+		t.Errorf("defaults not filled: dwell %v, quay cycle %v", sc.Dwell.Import, sc.Equipment.QuayCycle)
+	}
+}
