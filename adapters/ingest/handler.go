@@ -143,7 +143,9 @@ func (h *Handler) ingest(msg *message.Message) Receipt {
 		return Receipt{Results: results, Rejected: true}
 	}
 
-	appended, err := h.store.Append(msg.Context(), batch...)
+	ctx, cancel := finishing(msg.Context())
+	defer cancel()
+	appended, err := h.store.Append(ctx, batch...)
 	if err != nil {
 		h.counters.Failed.Add(1)
 		return Receipt{Err: fmt.Errorf("append %d events: %w", len(batch), err)}
@@ -191,4 +193,15 @@ func fieldErrors(err error) []FieldError {
 		out[i] = FieldError{Field: f.Field, Reason: f.Reason}
 	}
 	return out
+}
+
+// storeTimeout bounds an append once the handler has started it.
+const storeTimeout = 30 * time.Second
+
+// finishing is the context of an append: ctx's values without its cancellation, bounded by
+// storeTimeout. A batch whose append has started is finished even when its message is cancelled
+// (the process is stopping, the client went away): the Kafka subscriber waits for the answer and
+// commits what was stored, and an HTTP client that re-sends finds duplicates.
+func finishing(ctx context.Context) (context.Context, context.CancelFunc) {
+	return context.WithTimeout(context.WithoutCancel(ctx), storeTimeout)
 }

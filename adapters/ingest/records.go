@@ -92,7 +92,9 @@ func (h *Handler) handleRecords(msg *message.Message, src Source) error {
 		refused = append(refused, dl)
 		batch = append(batch, single(dl.env))
 	}
-	appended, err := h.store.Append(ctx, batch...)
+	sctx, cancel := finishing(ctx)
+	defer cancel()
+	appended, err := h.store.Append(sctx, batch...)
 	if err != nil {
 		h.counters.Failed.Add(1)
 		return fmt.Errorf("ingest %d records from %s: %w", len(recs), origin, err)

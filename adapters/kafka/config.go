@@ -22,6 +22,7 @@ const (
 	DefaultMaxBytes          = 10 << 20 // 10 MiB per fetch
 	DefaultNackResendSleep   = 100 * time.Millisecond
 	DefaultBatchLinger       = 2 * time.Millisecond
+	DefaultCloseGrace        = 20 * time.Second
 
 	// minSessionTimeout is the smallest group session timeout Kafka (group.min.session.timeout.ms)
 	// and kfake accept by default; a smaller one fails every JoinGroup.
@@ -118,6 +119,11 @@ type SubscriberConfig struct {
 	// DefaultBatchLinger (2 ms).
 	BatchLinger time.Duration
 
+	// CloseGrace is how long Close waits for the answer (ack or nack) to a message already handed
+	// to the handler, so that a batch being stored when the process stops is committed too. Zero
+	// means DefaultCloseGrace (20 s); a negative value means Close does not wait.
+	CloseGrace time.Duration
+
 	// Dialer carries TLS and SASL settings for readers and topic creation. Nil means
 	// kafkago.DefaultDialer.
 	Dialer *kafkago.Dialer
@@ -183,6 +189,9 @@ func (c SubscriberConfig) withDefaults() SubscriberConfig {
 	}
 	if c.BatchLinger == 0 {
 		c.BatchLinger = DefaultBatchLinger
+	}
+	if c.CloseGrace == 0 {
+		c.CloseGrace = DefaultCloseGrace
 	}
 	return c
 }

@@ -319,7 +319,10 @@ func sameHeaders(a, b []kafkago.Header) bool {
 }
 
 // deliver sends a batch of records as one watermill message until it is acked (true) or ctx is
-// done (false). Each attempt is a fresh message, as watermill messages cannot be acked twice.
+// done (false). Each attempt is a fresh message, as watermill messages cannot be acked twice. When
+// the subscription closes while the handler holds a message, the message's context is cancelled (as
+// watermill's contract asks) and deliver waits up to CloseGrace for the handler's answer, so that a
+// batch the handler goes on storing is committed.
 func (s *Subscriber) deliver(ctx context.Context, batch []kafkago.Message, out chan<- *message.Message) bool {
 	km := batch[0]
 	posCtx := context.WithValue(ctx, positionKey{}, Position{Topic: km.Topic, Partition: km.Partition, Offset: km.Offset})
@@ -346,14 +349,33 @@ func (s *Subscriber) deliver(ctx context.Context, batch []kafkago.Message, out c
 				return false
 			}
 		case <-ctx.Done():
+			acked := s.awaitAnswer(msg)
 			cancel()
-			select {
-			case <-msg.Acked(): // an ack that raced with the close still commits
-				return true
-			default:
-				return false
-			}
+			return acked
 		}
+	}
+}
+
+// awaitAnswer waits up to CloseGrace for the handler's answer to msg, once the subscription is
+// closing: true if it acked.
+func (s *Subscriber) awaitAnswer(msg *message.Message) bool {
+	if s.cfg.CloseGrace < 0 {
+		select {
+		case <-msg.Acked():
+			return true
+		default:
+			return false
+		}
+	}
+	grace := time.NewTimer(s.cfg.CloseGrace)
+	defer grace.Stop()
+	select {
+	case <-msg.Acked():
+		return true
+	case <-msg.Nacked():
+		return false
+	case <-grace.C:
+		return false
 	}
 }
 
