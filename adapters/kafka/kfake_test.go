@@ -59,6 +59,8 @@ func testSubscriberConfig(brokers []string, group string) SubscriberConfig {
 		MaxWait:           100 * time.Millisecond,
 		InitializeTopics:  true,
 		NackResendSleep:   10 * time.Millisecond,
+		// The universal suite closes subscribers holding messages that no handler will answer.
+		CloseGrace: time.Second,
 	}
 }
 

@@ -86,6 +86,59 @@ func TestResumeAfterRestart(t *testing.T) {
 	}
 }
 
+// TestCloseWaitsForTheHandler: a message the handler holds when the subscriber closes has its
+// context cancelled (watermill's contract), yet Close waits for the handler's answer, and an ack
+// that comes within CloseGrace is committed: the next member starts after it.
+func TestCloseWaitsForTheHandler(t *testing.T) {
+	t.Parallel()
+	brokers := startCluster(t, 1)
+	topic := newTopic("grace")
+	if err := newTestPublisher(t, brokers).Publish(topic, keyedMessages(3, 1)...); err != nil {
+		t.Fatal(err)
+	}
+	cfg := testSubscriberConfig(brokers, "grace")
+	cfg.CloseGrace = 30 * time.Second
+
+	sub1 := newTestSubscriber(t, cfg)
+	ch1, err := sub1.Subscribe(context.Background(), topic)
+	if err != nil {
+		t.Fatal(err)
+	}
+	first := receive(t, ch1, 1, 30*time.Second)[0]
+	var held *message.Message
+	select {
+	case held = <-ch1:
+	case <-time.After(10 * time.Second):
+		t.Fatal("no second message")
+	}
+	closed := make(chan error, 1)
+	go func() { closed <- sub1.Close() }()
+	select {
+	case <-held.Context().Done():
+	case <-time.After(10 * time.Second):
+		t.Fatal("the held message's context was not cancelled by Close")
+	}
+	select { // the handler takes its time: Close must wait for it
+	case err := <-closed:
+		t.Fatalf("Close returned (%v) while the handler still held a message", err)
+	case <-time.After(300 * time.Millisecond):
+	}
+	held.Ack()
+	if err := <-closed; err != nil {
+		t.Fatal(err)
+	}
+
+	sub2 := newTestSubscriber(t, cfg)
+	ch2, err := sub2.Subscribe(context.Background(), topic)
+	if err != nil {
+		t.Fatal(err)
+	}
+	next := receive(t, ch2, 1, 30*time.Second)[0]
+	if next.UUID == first.UUID || next.UUID == held.UUID {
+		t.Fatalf("the next member got %s again: the ack given during Close was not committed", next.UUID)
+	}
+}
+
 // keyForPartition returns a key that the default balancer puts on partition p of n.
 func keyForPartition(p, n int) string {
 	parts := make([]int, n)
