@@ -350,6 +350,13 @@ func (f *Feed) moveCrane(c *yardCrane, k *block, bay int) {
 // chosen when the crane gets there.
 func (f *Feed) craneStack(c *yardCrane, j craneJob) {
 	k := j.blk
+	if len(f.slotOptions(k, j.box, j.stop)) == 0 {
+		// The crane can see from where it is that the block has no stack for the box: the truck is
+		// sent on at once rather than after a wasted move.
+		j.done(false)
+		f.craneNext(c)
+		return
+	}
 	t0 := f.eng.Now()
 	f.eng.After(f.craneTime(c, k.SlotCentre((k.Bays+1)/2, (k.Rows+1)/2)), func() {
 		f.observe("crane "+c.id, t0)

@@ -69,6 +69,7 @@ type Stats struct {
 	VesselsBerthed  int
 	VesselsDeparted int
 	TrucksArrived   int
+	TurnedAway      int // road trucks refused at the in-gate with an export or empty: the yard was too full
 
 	InitialBoxes   int // boxes of Options.Initial taken into the yard
 	InitialSkipped int // boxes of Options.Initial left out (unknown slot, slot taken, malformed)

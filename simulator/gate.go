@@ -31,6 +31,11 @@ type laneState struct {
 	served  int
 }
 
+// receivingFill is the share of the yard's slot positions above which the gate stops receiving
+// exports and empties: trucks bringing them are turned back at the in-gate. Without it a yard that
+// falls behind fills from the gate until no crane can dig a box out.
+const receivingFill = 0.8
+
 // hauliers is how many road trucks serve the terminal; the twin sees the same plates come back.
 const hauliers = 400
 
@@ -197,14 +202,22 @@ func (g *gateState) arrive() {
 		}
 	}
 	var b *box
+	refused := false
 	if pickup == nil {
-		b = f.boxes.make(f.boxes.gateIn)
-		f.announce(b)
+		if refused = f.yard.used() > int(receivingFill*float64(f.yard.capacity)); !refused {
+			b = f.boxes.make(f.boxes.gateIn)
+			f.announce(b)
+		}
 	}
 	lane.join(f, func() {
 		lane.serve(f, func() {
 			if pickup != nil {
 				g.collect(plate, lane.Position, pickup)
+				return
+			}
+			if refused { // the yard is too full to receive: the truck turns back with its box
+				f.stats.TurnedAway++
+				g.leave(plate, lane.Position, nil)
 				return
 			}
 			f.stats.GatedIn++
