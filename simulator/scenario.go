@@ -137,7 +137,8 @@ type GateDemand struct {
 	// rate staying TrucksPerHour); nil is flat.
 	HourlyProfile []float64
 	// ImportShare is the share of trucks coming to collect an import; the others deliver an export
-	// or return an empty (as do those that find no import due to leave).
+	// or return an empty (as do those that find no import free to go); above 80 % yard fill exports
+	// and empties are turned back at the in-gate.
 	ImportShare float64
 	// Service is the time a truck spends in an in-gate lane (plate and number reading, papers); one
 	// truck at a time per lane, the others queue. Default uniform 60–180 s.
