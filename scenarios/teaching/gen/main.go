@@ -21,9 +21,19 @@ func main() {
 }
 
 func run() error {
-	frame, err := yard.NewFrame(orb.Point{-5.49, 35.87}) // an empty stretch of coast near Tanger Med
+	data, err := generate()
 	if err != nil {
 		return err
+	}
+	_, err = os.Stdout.Write(data)
+	return err
+}
+
+// generate returns the layout file's bytes.
+func generate() ([]byte, error) {
+	frame, err := yard.NewFrame(orb.Point{-5.49, 35.87}) // an empty stretch of coast near Tanger Med
+	if err != nil {
+		return nil, err
 	}
 	pos := func(x, y float64) []float64 {
 		p := frame.ToWGS84(orb.Point{x, y})
@@ -65,13 +75,12 @@ func run() error {
 	add("Point", pos(20, 215), map[string]any{"kind": "gate_lane", "id": "OUT1", "gate": "G1", "direction": "out"})
 	data, err := json.Marshal(map[string]any{"type": "FeatureCollection", "features": features})
 	if err != nil {
-		return err
+		return nil, err
 	}
 	if _, err := yard.ParseLayout(data); err != nil {
-		return fmt.Errorf("the generated layout does not parse: %w", err)
+		return nil, fmt.Errorf("the generated layout does not parse: %w", err)
 	}
-	_, err = os.Stdout.Write(append(data, '\n'))
-	return err
+	return append(data, '\n'), nil
 }
 
 func round7(x float64) float64 {
