@@ -1,11 +1,9 @@
 package simulator_test
 
 import (
-	"context"
 	"testing"
 	"time"
 
-	"github.com/yardtwin/yardtwin/domain/es"
 	"github.com/yardtwin/yardtwin/scenarios"
 	"github.com/yardtwin/yardtwin/simulator"
 )
@@ -47,34 +45,4 @@ func TestDemoScenario(t *testing.T) {
 		t.Errorf("%.0f events per wall-clock second at speed %g, want tens", perWallSecond, sc.Speed)
 	}
 	t.Logf("%d events in 48 h, %.0f per wall second at speed %g after the first 6 h; %+v", len(envs), perWallSecond, sc.Speed, f.Stats())
-}
-
-// BenchmarkDemoWeek runs a simulated week of the shipped demo as fast as it can, counting the
-// envelopes (marshalled, as the feed always does) without keeping them.
-func BenchmarkDemoWeek(b *testing.B) {
-	sc, err := simulator.LoadScenario(scenarios.FS, "tangermed/demo.yaml")
-	if err != nil {
-		b.Fatal(err)
-	}
-	l, err := sc.ReadLayout(scenarios.FS)
-	if err != nil {
-		b.Fatal(err)
-	}
-	var events int
-	count := simulator.SinkFunc(func(_ context.Context, batch []es.Envelope) error {
-		events += len(batch)
-		return nil
-	})
-	b.ReportAllocs()
-	for b.Loop() {
-		f, err := simulator.NewFeed(sc, l, simulator.Options{})
-		if err != nil {
-			b.Fatal(err)
-		}
-		if err := f.Run(context.Background(), count, f.Start().Add(7*24*time.Hour)); err != nil {
-			b.Fatal(err)
-		}
-	}
-	b.ReportMetric(float64(events)/b.Elapsed().Seconds(), "events/s")
-	b.ReportMetric(float64(events)/float64(b.N), "events/week")
 }

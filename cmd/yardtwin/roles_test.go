@@ -7,7 +7,6 @@ import (
 	"io"
 	"net/http"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -27,32 +26,7 @@ func runApp(t *testing.T, f serveFlags, extra ...fx.Option) string {
 // runAppStop is runApp with a stop function, for tests that look at what stopping did.
 func runAppStop(t *testing.T, f serveFlags, extra ...fx.Option) (string, func()) {
 	t.Helper()
-	f.HTTP = "127.0.0.1:0"
-	f.Lanes = max(f.Lanes, 4)
-	f.KafkaConsumers = max(f.KafkaConsumers, 1)
-	if f.LogLevel == "" {
-		f.LogLevel = "warn"
-	}
-	announce := urlWriter{url: make(chan string, 1)}
-	opts := append([]fx.Option{serveOptions(f), fx.Replace(httpapiListen(f.HTTP, announce)), fx.WithLogger(fxLogger(f.LogLevel))}, extra...)
-	app := fx.New(opts...)
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	if err := app.Start(ctx); err != nil {
-		t.Fatalf("start twin: %v", err)
-	}
-	var once sync.Once
-	stop := func() {
-		once.Do(func() {
-			ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-			defer cancel()
-			if err := app.Stop(ctx); err != nil {
-				t.Errorf("stop twin: %v", err)
-			}
-		})
-	}
-	t.Cleanup(stop)
-	return <-announce.url, stop
+	return runTwin(t, f, extra...)
 }
 
 // TestIngestAndQueryProcessesShareAStore runs an ingest twin and a query twin over one store, the

@@ -7,8 +7,6 @@ import (
 	"io"
 	"net/http"
 	"net/url"
-	"os"
-	"path/filepath"
 	"strings"
 	"time"
 
@@ -207,12 +205,9 @@ func simFork(ctx context.Context, path string, f simForkFlags, stdout, stderr io
 	if dir == "" {
 		dir = fmt.Sprintf("sim-fork-%s-%s", s.sc.Name, at.Format("20060102T150405Z"))
 	}
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return nil, fmt.Errorf("--out: %w", err)
-	}
-	ev, err := os.Create(filepath.Join(dir, "events.ndjson"))
+	ev, err := createEventLog(dir)
 	if err != nil {
-		return nil, fmt.Errorf("--out: %w", err)
+		return nil, err
 	}
 	defer ev.Close()
 	// An empty yard is still a yard: the run starts from it rather than from the scenario's fill.

@@ -190,12 +190,9 @@ func simRun(ctx context.Context, path string, f simRunFlags, stdout, stderr io.W
 	if dir == "" {
 		dir = fmt.Sprintf("sim-%s-%d", s.sc.Name, s.sc.Seed)
 	}
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return nil, fmt.Errorf("--out: %w", err)
-	}
-	ev, err := os.Create(filepath.Join(dir, "events.ndjson"))
+	ev, err := createEventLog(dir)
 	if err != nil {
-		return nil, fmt.Errorf("--out: %w", err)
+		return nil, err
 	}
 	defer ev.Close()
 	bar := simBar(stderr, s.sc.Horizon, "simulating "+s.sc.Name, f.Quiet)
@@ -462,4 +459,16 @@ func earliest(a, b time.Time) time.Time {
 func cutSpec(spec string) (kind, name string, ok bool) {
 	kind, name, ok = strings.Cut(spec, "=")
 	return strings.TrimSpace(kind), strings.TrimSpace(name), ok
+}
+
+// createEventLog makes the output directory dir and creates events.ndjson in it.
+func createEventLog(dir string) (*os.File, error) {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, fmt.Errorf("--out: %w", err)
+	}
+	ev, err := os.Create(filepath.Join(dir, "events.ndjson"))
+	if err != nil {
+		return nil, fmt.Errorf("--out: %w", err)
+	}
+	return ev, nil
 }

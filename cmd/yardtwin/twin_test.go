@@ -45,17 +45,19 @@ func startTwinWith(t testing.TB, f serveFlags) string {
 }
 
 // runTwin starts the twin and returns its base URL and a stop function; the twin also stops when
-// the test ends, if it has not been stopped before.
-func runTwin(t testing.TB, f serveFlags) (string, func()) {
+// the test ends, if it has not been stopped before. HTTP is a free loopback port; Lanes, Kafka
+// consumers and the log level get defaults when not set; extra options are added to the app.
+func runTwin(t testing.TB, f serveFlags, extra ...fx.Option) (string, func()) {
 	t.Helper()
-	f.HTTP, f.Lanes, f.LogLevel = "127.0.0.1:0", 4, "warn"
+	f.HTTP = "127.0.0.1:0"
+	f.Lanes = max(f.Lanes, 4)
 	f.KafkaConsumers = max(f.KafkaConsumers, 1)
+	if f.LogLevel == "" {
+		f.LogLevel = "warn"
+	}
 	announce := urlWriter{url: make(chan string, 1)}
-	app := fx.New(
-		serveOptions(f),
-		fx.Replace(httpapiListen(f.HTTP, announce)),
-		fx.NopLogger,
-	)
+	opts := append([]fx.Option{serveOptions(f), fx.Replace(httpapiListen(f.HTTP, announce)), fx.WithLogger(fxLogger(f.LogLevel))}, extra...)
+	app := fx.New(opts...)
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	if err := app.Start(ctx); err != nil {
