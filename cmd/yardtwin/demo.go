@@ -12,7 +12,10 @@ import (
 
 	"go.uber.org/fx"
 
+	"github.com/ThreeDotsLabs/watermill"
+	"github.com/ThreeDotsLabs/watermill/message"
 	"github.com/yardtwin/yardtwin/adapters/ingest"
+	"github.com/yardtwin/yardtwin/adapters/kafka"
 	"github.com/yardtwin/yardtwin/domain/es"
 	"github.com/yardtwin/yardtwin/domain/yard"
 	"github.com/yardtwin/yardtwin/projections"
@@ -20,16 +23,54 @@ import (
 	"github.com/yardtwin/yardtwin/simulator"
 )
 
-// demoModule feeds the twin with the simulated terminal of the --demo scenario, through the same bus
-// and ingest handler as HTTP clients.
+// demoModule feeds the twin with the simulated terminal of the --demo scenario: through the same bus
+// and ingest handler as HTTP clients, or (--demo-via kafka) as records on the integrators' Kafka
+// topic, which the twin consumes like any other producer's.
 func demoModule(f serveFlags) fx.Option {
 	if f.Demo == "" {
 		return fx.Options()
 	}
+	sink := fx.Provide(busSink)
+	if f.DemoVia == "kafka" {
+		sink = fx.Provide(kafkaSink)
+	}
 	return fx.Options(
 		fx.Provide(loadDemoScenario),
+		sink,
 		fx.Invoke(runDemo),
 	)
+}
+
+// busSink hands the demo's events to the in-process gateway.
+func busSink(gw *ingest.Gateway) simulator.Sink {
+	return simulator.SinkFunc(func(ctx context.Context, batch []es.Envelope) error {
+		return submit(ctx, gw, batch)
+	})
+}
+
+// kafkaSink publishes the demo's events to the Kafka topic, keyed by stream, and closes the
+// publisher with the application.
+func kafkaSink(lc fx.Lifecycle, f serveFlags, sec kafka.Security, logger watermill.LoggerAdapter) (simulator.Sink, error) {
+	pub, err := kafka.NewPublisher(kafka.PublisherConfig{Brokers: kafka.SplitBrokers(f.KafkaBrokers), Transport: sec.Transport()}, logger)
+	if err != nil {
+		return nil, fmt.Errorf("--demo-via kafka: %w", err)
+	}
+	lc.Append(fx.StopHook(pub.Close))
+	return simulator.SinkFunc(func(_ context.Context, batch []es.Envelope) error {
+		msgs := make([]*message.Message, len(batch))
+		for i, env := range batch {
+			raw, err := json.Marshal(env)
+			if err != nil {
+				return fmt.Errorf("demo: encode %s: %w", env.ID, err)
+			}
+			msgs[i] = message.NewMessage(watermill.NewUUID(), raw)
+			msgs[i].Metadata.Set(kafka.KeyMetadata, env.Subject)
+		}
+		if err := pub.Publish(f.KafkaTopic, msgs...); err != nil {
+			return fmt.Errorf("demo: publish to %s: %w", f.KafkaTopic, err)
+		}
+		return nil
+	}), nil
 }
 
 // demoScenario is the scenario and the file system its relative paths resolve in.
@@ -71,16 +112,16 @@ func loadServeTerminal(f serveFlags) (terminal, error) {
 
 // runDemo starts the feed once the projection has folded what is already stored, so that the
 // simulated terminal continues from the twin's yard instead of stacking into taken slots.
-func runDemo(lc fx.Lifecycle, sd fx.Shutdowner, sc demoScenario, t terminal, gw *ingest.Gateway, store es.Store, runner *projections.Runner, model *yardmap.Model, log *slog.Logger) {
+func runDemo(lc fx.Lifecycle, sd fx.Shutdowner, sc demoScenario, t terminal, sink simulator.Sink, store es.Store, runner *projections.Runner, model *yardmap.Model, log *slog.Logger) {
 	background(lc, "demo feed", func(ctx context.Context) error {
-		return feedDemo(ctx, sc, t.Layout, gw, store, runner, model, log)
+		return feedDemo(ctx, sc, t.Layout, sink, store, runner, model, log)
 	}, func(err error) {
 		log.Error("demo feed stopped", "err", err)
 		_ = sd.Shutdown(fx.ExitCode(1))
 	})
 }
 
-func feedDemo(ctx context.Context, sc demoScenario, layout *yard.Layout, gw *ingest.Gateway, store es.Store, runner *projections.Runner, model *yardmap.Model, log *slog.Logger) error {
+func feedDemo(ctx context.Context, sc demoScenario, layout *yard.Layout, sink simulator.Sink, store es.Store, runner *projections.Runner, model *yardmap.Model, log *slog.Logger) error {
 	head, err := store.Head(ctx)
 	if err != nil {
 		return fmt.Errorf("demo: %w", err)
@@ -98,9 +139,7 @@ func feedDemo(ctx context.Context, sc demoScenario, layout *yard.Layout, gw *ing
 		return fmt.Errorf("demo: %w", err)
 	}
 	log.Info("demo feed started", "scenario", sc.Name, "speed", sc.Speed, "boxes in yard", len(initial))
-	err = feed.RunLive(ctx, simulator.SinkFunc(func(ctx context.Context, batch []es.Envelope) error {
-		return submit(ctx, gw, batch)
-	}), sc.Speed)
+	err = feed.RunLive(ctx, sink, sc.Speed)
 	if ctx.Err() != nil {
 		return nil // stopped with the application
 	}

@@ -41,11 +41,14 @@ type serveFlags struct {
 	// Role is what this process does: ingest, query or all.
 	Role string
 	// Store is the event store: empty or bolt://DIR for the embedded file, kurrentdb://… for KurrentDB.
-	Store    string
-	HTTP     string
-	Data     string
-	Layout   string
-	Demo     string
+	Store  string
+	HTTP   string
+	Data   string
+	Layout string
+	Demo   string
+	// DemoVia is how the demo's events reach the twin: "bus" (in process) or "kafka" (published to
+	// KafkaTopic and consumed back, like any producer's).
+	DemoVia  string
 	Speed    float64
 	Seed     int
 	Lanes    int
@@ -134,6 +137,7 @@ func serveSettings(fs *pflag.FlagSet, f *serveFlags) *settings {
 	s.String(&f.Data, "data", "YARDTWIN_DATA", bolt.DefaultDir, "directory of the embedded store and of the projection checkpoints")
 	s.String(&f.Layout, "layout", "YARDTWIN_LAYOUT", "", "terminal layout GeoJSON file (default: the demo scenario's layout, else the embedded Tanger Med-like terminal)")
 	s.String(&f.Demo, "demo", "YARDTWIN_DEMO", "", "scenario file feeding the twin with simulated terminal events (e.g. scenarios/tangermed/demo.yaml)")
+	s.String(&f.DemoVia, "demo-via", "YARDTWIN_DEMO_VIA", "bus", "how the demo's events reach the twin: bus (in process) or kafka (published to --kafka-topic, consumed back)")
 	s.Float(&f.Speed, "speed", "YARDTWIN_SPEED", 0, "demo clock speed, × real time (default: the scenario's)")
 	s.Int(&f.Seed, "seed", "YARDTWIN_SEED", 0, "demo random seed (default: the scenario's)")
 	s.Int(&f.Lanes, "ingest-lanes", "YARDTWIN_INGEST_LANES", 4, "in-process bus topics handled in parallel")
@@ -240,6 +244,15 @@ func (f serveFlags) validate() error {
 	}
 	if role != httpapi.RoleAll && role != "" && f.Demo != "" {
 		bad("--demo: the demo feed needs --role all (it ingests and reads the yard)")
+	}
+	switch f.DemoVia {
+	case "", "bus":
+	case "kafka":
+		if f.KafkaBrokers == "" {
+			bad("--demo-via: kafka needs --kafka-brokers (the demo publishes to --kafka-topic and the twin consumes it)")
+		}
+	default:
+		bad("--demo-via: %q is not bus or kafka", f.DemoVia)
 	}
 	if _, err := parseLevel(f.LogLevel); err != nil {
 		errs = append(errs, err)
