@@ -36,14 +36,21 @@ const (
 	e2eTimeout = 3 * time.Minute
 )
 
-// TestBrowserMap opens the map of a twin fed by the demo in headless Chromium: the page loads and
-// draws the blocks, a live update arrives, the search finds a box, a block opens from the block
-// list, the time slider shows the past and the live button the present; it saves screenshots and
-// logs the frame time measured while panning and zooming.
+// TestBrowserMap opens the map of a twin fed by the demo in headless Chromium. The twin requires
+// tokens, so the page first signs in through the sign-in form (a wrong token refused); then it loads
+// and draws the blocks, a live update arrives over the stream, the search finds a box, a block opens
+// from the block list, the time slider shows the past and the live button the present; it saves
+// screenshots and logs the frame time measured while panning and zooming. (TestBrowserSmooth50k
+// runs without tokens.)
 func TestBrowserMap(t *testing.T) {
 	node, out := browserPrereqs(t)
-	base := startTwinWith(t, serveFlags{Data: t.TempDir(), Demo: demoScenarioFile, Speed: 300})
-	waitInYard(t, base, 1, 60*time.Second)
+	const viewer = "viewer-token-for-the-e2e-test"
+	t.Setenv("E2E_TOKEN", viewer)
+	base := startTwinWith(t, serveFlags{
+		Data: t.TempDir(), Demo: demoScenarioFile, Speed: 300,
+		PublisherTokens: []string{"publisher-token-for-the-e2e-test"}, ViewerTokens: []string{viewer},
+	})
+	waitInYard(t, base, viewer, 1, 60*time.Second)
 	figures := runE2E(t, node, base, out)
 	if _, ok := figures["frame-time-p50-ms"]; !ok {
 		t.Error("the script measured no frame time")
@@ -172,15 +179,21 @@ func runE2E(t *testing.T, node string, args ...string) map[string]string {
 	return figures
 }
 
-// waitInYard waits until the yard holds at least n boxes.
-func waitInYard(t *testing.T, base string, n int, within time.Duration) {
+// waitInYard waits until the yard holds at least n boxes, reading with token when it is not empty.
+func waitInYard(t *testing.T, base, token string, n int, within time.Duration) {
 	t.Helper()
 	deadline := time.Now().Add(within)
 	for {
 		var y struct {
 			InYard int `json:"in_yard"`
 		}
-		getJSON(t, base+"api/v1/yard", &y)
+		status, body := send(t, http.DefaultClient, http.MethodGet, base+"api/v1/yard", token, nil)
+		if status != http.StatusOK {
+			t.Fatalf("GET /api/v1/yard: %d %s", status, body)
+		}
+		if err := json.Unmarshal([]byte(body), &y); err != nil {
+			t.Fatalf("GET /api/v1/yard: %v", err)
+		}
 		if y.InYard >= n {
 			return
 		}
@@ -226,7 +239,7 @@ func syntheticYard(t *testing.T, boxes int) string {
 		}
 	}
 	waitProjected(t, base)
-	waitInYard(t, base, boxes, 30*time.Second)
+	waitInYard(t, base, "", boxes, 30*time.Second)
 	t.Logf("%d boxes in %d blocks stored and projected in %s", boxes, blocks, time.Since(start).Round(100*time.Millisecond))
 	return base
 }

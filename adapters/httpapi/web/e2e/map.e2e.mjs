@@ -16,7 +16,9 @@
 // 2 on a usage error or when the whole run overran its time limit.
 //
 // The base URL and output directory may also come from YARDTWIN_URL and E2E_OUT. CHROMIUM overrides
-// the browser's path.
+// the browser's path. E2E_TOKEN, for a twin that requires tokens: the default mode first signs in with
+// it through the sign-in form (after checking that a wrong token is refused), and the script's own
+// API calls send it as a bearer token.
 
 import { mkdir, readdir, rm } from 'node:fs/promises';
 import path from 'node:path';
@@ -41,6 +43,7 @@ if (!baseArg) {
 const base = new URL(baseArg.endsWith('/') ? baseArg : baseArg + '/');
 const outDir = path.resolve(positional[1] ?? process.env.E2E_OUT ?? 'out');
 const executablePath = process.env.CHROMIUM || '/usr/bin/chromium';
+const token = process.env.E2E_TOKEN || '';
 
 /** waitMs bounds each wait for the page; liveMs the wait for a live update. */
 const waitMs = 30_000;
@@ -104,7 +107,8 @@ function check(ok, message) {
 
 async function api(p, init) {
   const url = new URL(p, base);
-  const res = await fetch(url, init);
+  const headers = { ...(init?.headers ?? {}), ...(token ? { Authorization: `Bearer ${token}` } : {}) };
+  const res = await fetch(url, { ...init, headers });
   const body = await res.text();
   if (!res.ok) throw new Error(`${init?.method ?? 'GET'} ${url.pathname}: ${res.status} ${body.slice(0, 200)}`);
   return JSON.parse(body);
@@ -380,6 +384,23 @@ async function screenshot(name) {
 
 // ---- the checks ---------------------------------------------------------------------------------
 
+/**
+ * signIn meets the sign-in form of a twin that requires a viewer token: the map answers 401 with the
+ * form, a wrong token is refused, and the right one leads back to the map.
+ */
+async function signIn() {
+  const res = await page.goto(base.href, { waitUntil: 'load', timeout: waitMs });
+  check(res?.status() === 401, `GET ${base.pathname} without a token: ${res?.status()}, want 401 and the sign-in form`);
+  const submit = async (value) => {
+    await page.locator('input[name="token"]').fill(value);
+    await Promise.all([page.waitForNavigation({ waitUntil: 'load', timeout: waitMs }), page.locator('button[type="submit"]').click()]);
+  };
+  await submit('not-a-token-of-this-twin');
+  check((await page.locator('[role="alert"]').count()) === 1, 'a wrong token was not refused on the sign-in form');
+  await submit(token);
+  check(new URL(page.url()).pathname === base.pathname, `after signing in the page is at ${page.url()}, not the map`);
+}
+
 /** loadPage opens the map and waits until it is live with blocks drawn. */
 async function loadPage() {
   const t0 = performance.now();
@@ -587,6 +608,9 @@ try {
     if (msg.type() === 'error' || msg.type() === 'warning') console.log(`     page console.${msg.type()}: ${msg.text()}`);
   });
 
+  if (token && !perfMode && !(await step('the sign-in form refuses a wrong token and takes the right one', signIn))) {
+    throw new Error('could not sign in');
+  }
   if (!(await step('the page loads, draws the blocks and goes live', loadPage))) throw new Error('the page did not load');
   pageBroke = new Promise(() => {}); // later errors fail the run at the end, not the wait at hand
 
