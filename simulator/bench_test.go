@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"github.com/yardtwin/yardtwin/domain/es"
-	"github.com/yardtwin/yardtwin/scenarios"
 	"github.com/yardtwin/yardtwin/simulator"
 )
 
@@ -53,14 +52,7 @@ func BenchmarkYear(b *testing.B) {
 // benchmarkDemo runs the shipped demo for horizon each iteration, counting the envelopes, and
 // reports events per second and per run (named per), the vessels that left and the fill at the end.
 func benchmarkDemo(b *testing.B, horizon time.Duration, per string) {
-	sc, err := simulator.LoadScenario(scenarios.FS, "tangermed/demo.yaml")
-	if err != nil {
-		b.Fatal(err)
-	}
-	l, err := sc.ReadLayout(scenarios.FS)
-	if err != nil {
-		b.Fatal(err)
-	}
+	sc, l := shipped(b, "tangermed/demo.yaml")
 	var events int
 	count := simulator.SinkFunc(func(_ context.Context, batch []es.Envelope) error {
 		events += len(batch)

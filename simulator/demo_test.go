@@ -4,7 +4,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/yardtwin/yardtwin/scenarios"
 	"github.com/yardtwin/yardtwin/simulator"
 )
 
@@ -15,22 +14,10 @@ func TestDemoScenario(t *testing.T) {
 		t.Skip("runs two simulated days of the shipped demo")
 	}
 	t.Parallel()
-	sc, err := simulator.LoadScenario(scenarios.FS, "tangermed/demo.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
-	l, err := sc.ReadLayout(scenarios.FS)
-	if err != nil {
-		t.Fatal(err)
-	}
+	sc, l := shipped(t, "tangermed/demo.yaml")
 	envs, f := run(t, sc, l, simulator.Options{}, 48*time.Hour)
 	checkContract(t, l, sc, envs)
-	fd := newFold(t, l)
-	fd.apply(envs)
-	checkConservation(t, fd, f)
-	w := newTwin(l)
-	w.apply(envs)
-	checkAnomalies(t, w, f.Stats().Misreports)
+	checkSound(t, l, envs, f)
 
 	// After the initial fill (a burst at the start), the rate of events at the demo's speed.
 	warm := f.Start().Add(6 * time.Hour)

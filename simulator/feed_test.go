@@ -17,6 +17,7 @@ import (
 	"github.com/yardtwin/yardtwin/domain/yard"
 	"github.com/yardtwin/yardtwin/projections"
 	"github.com/yardtwin/yardtwin/projections/yardmap"
+	"github.com/yardtwin/yardtwin/scenarios"
 	"github.com/yardtwin/yardtwin/simulator"
 )
 
@@ -201,6 +202,32 @@ func (w *twin) apply(envs []es.Envelope) {
 		envs[i].Position = w.pos
 	}
 	w.model.Apply(projections.Decode(contract.NewRegistry(), envs))
+}
+
+// shipped loads a scenario shipped in scenarios/ and its layout.
+func shipped(tb testing.TB, file string) (*simulator.Scenario, *yard.Layout) {
+	tb.Helper()
+	sc, err := simulator.LoadScenario(scenarios.FS, file)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	l, err := sc.ReadLayout(scenarios.FS)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return sc, l
+}
+
+// checkSound folds a run's envelopes physically (conservation) and into the twin (only the
+// deliberate misreports are anomalies).
+func checkSound(t *testing.T, l *yard.Layout, envs []es.Envelope, f *simulator.Feed) {
+	t.Helper()
+	fd := newFold(t, l)
+	fd.apply(envs)
+	checkConservation(t, fd, f)
+	w := newTwin(l)
+	w.apply(envs)
+	checkAnomalies(t, w, f.Stats().Misreports)
 }
 
 // checkAnomalies wants only the deliberate misreports.

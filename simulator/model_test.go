@@ -15,7 +15,6 @@ import (
 	"github.com/yardtwin/yardtwin/domain/es"
 	"github.com/yardtwin/yardtwin/domain/gate"
 	"github.com/yardtwin/yardtwin/domain/yard"
-	"github.com/yardtwin/yardtwin/scenarios"
 	"github.com/yardtwin/yardtwin/simulator"
 )
 
@@ -134,14 +133,7 @@ func TestCranesMakeOneMoveAtATime(t *testing.T) {
 // (sampled every half metre, independently of the router's own test).
 func TestTrucksDriveAroundBlocks(t *testing.T) {
 	t.Parallel()
-	sc, err := simulator.LoadScenario(scenarios.FS, "tangermed/demo.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
-	l, err := sc.ReadLayout(scenarios.FS)
-	if err != nil {
-		t.Fatal(err)
-	}
+	sc, l := shipped(t, "tangermed/demo.yaml")
 	envs, _ := run(t, sc, l, simulator.Options{}, 12*time.Hour)
 	blocks := l.Blocks()
 	// in reports whether p is inside a block by more than tol metres.

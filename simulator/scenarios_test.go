@@ -30,14 +30,7 @@ func TestShippedScenariosRun(t *testing.T) {
 	for _, file := range files {
 		t.Run(file, func(t *testing.T) {
 			t.Parallel()
-			sc, err := simulator.LoadScenario(scenarios.FS, file)
-			if err != nil {
-				t.Fatal(err)
-			}
-			l, err := sc.ReadLayout(scenarios.FS)
-			if err != nil {
-				t.Fatal(err)
-			}
+			sc, l := shipped(t, file)
 			d := min(sc.Horizon, 12*time.Hour)
 			if file == "teaching/teaching.yaml" {
 				d = sc.Horizon
@@ -57,12 +50,7 @@ func TestShippedScenariosRun(t *testing.T) {
 					t.Fatalf("envelope %d refused by the contract: %v\n%s", i, err, raw)
 				}
 			}
-			fd := newFold(t, l)
-			fd.apply(envs)
-			checkConservation(t, fd, f)
-			w := newTwin(l)
-			w.apply(envs)
-			checkAnomalies(t, w, f.Stats().Misreports)
+			checkSound(t, l, envs, f)
 			st := f.Stats()
 			if st.Discharged == 0 || (sc.Gate.TrucksPerHour > 0 && st.GatedOut == 0) || (file == "teaching/teaching.yaml" && st.Loaded == 0) {
 				t.Errorf("little happened in %v: %+v", d, st)
