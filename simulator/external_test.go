@@ -111,18 +111,19 @@ func TestExternalPolicyFailuresStopTheRun(t *testing.T) {
 		name    string
 		handler http.HandlerFunc
 		want    string
+		timeout time.Duration // only the slow case needs a short one; the others must not race it on a busy CI machine
 	}{
-		{"choice out of range", func(w http.ResponseWriter, r *http.Request) { fmt.Fprint(w, `{"choice": 100000}`) }, "choice 100000 is not one of the"},
-		{"no choice", func(w http.ResponseWriter, r *http.Request) { fmt.Fprint(w, `{"pick": 1}`) }, `has no "choice"`},
-		{"not json", func(w http.ResponseWriter, r *http.Request) { fmt.Fprint(w, `nearest`) }, "is not JSON"},
-		{"server error", func(w http.ResponseWriter, r *http.Request) { http.Error(w, "KeyError: 'bay'", 500) }, "HTTP 500 Internal Server Error: KeyError: 'bay'"},
+		{"choice out of range", func(w http.ResponseWriter, r *http.Request) { fmt.Fprint(w, `{"choice": 100000}`) }, "choice 100000 is not one of the", 0},
+		{"no choice", func(w http.ResponseWriter, r *http.Request) { fmt.Fprint(w, `{"pick": 1}`) }, `has no "choice"`, 0},
+		{"not json", func(w http.ResponseWriter, r *http.Request) { fmt.Fprint(w, `nearest`) }, "is not JSON", 0},
+		{"server error", func(w http.ResponseWriter, r *http.Request) { http.Error(w, "KeyError: 'bay'", 500) }, "HTTP 500 Internal Server Error: KeyError: 'bay'", 0},
 		{"too slow", func(w http.ResponseWriter, r *http.Request) {
 			select {
 			case <-r.Context().Done():
 			case <-time.After(2 * time.Second):
 			}
 			fmt.Fprint(w, `{"choice": 0}`)
-		}, "no answer within 50ms"},
+		}, "no answer within 50ms", 50 * time.Millisecond},
 	}
 	l := testLayout(t)
 	for _, tt := range tests {
@@ -134,7 +135,7 @@ func TestExternalPolicyFailuresStopTheRun(t *testing.T) {
 			if err := ps.Use("stacking=" + srv.URL); err != nil {
 				t.Fatal(err)
 			}
-			f, err := simulator.NewFeed(testScenario(), l, simulator.Options{Policies: ps, PolicyTimeout: 50 * time.Millisecond})
+			f, err := simulator.NewFeed(testScenario(), l, simulator.Options{Policies: ps, PolicyTimeout: tt.timeout})
 			if err != nil {
 				t.Fatal(err)
 			}
