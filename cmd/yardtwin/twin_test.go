@@ -89,7 +89,11 @@ func box(owner string, n int) iso6346.ContainerID {
 
 // stackEvent is a valid report of container c stacked in a slot derived from n, with event id id.
 func stackEvent(id string, c iso6346.ContainerID, n int, at time.Time) json.RawMessage {
-	e := slotted(c, n)
+	return eventJSON(id, slotted(c, n), at)
+}
+
+// eventJSON is event e in its contract envelope, with id id and event time at.
+func eventJSON(id string, e es.Event, at time.Time) json.RawMessage {
 	data, _ := json.Marshal(e)
 	env, _ := json.Marshal(es.Envelope{SpecVersion: es.SpecVersion, ID: id, Source: "urn:yardtwin:test", Type: e.EventType(), Time: at, Data: data})
 	return env
