@@ -27,6 +27,9 @@ type InitialBox struct {
 	Slot      yard.Slot
 	// Holds in force on the box; the feed releases them after a while, as the terminal would.
 	Holds []string
+	// Entered is when the box entered the terminal, if known and not after the start: its dwell
+	// (and so when it is due to leave) runs from then. Zero means from the start.
+	Entered time.Time
 }
 
 // Options are what a feed needs besides its scenario and layout.
@@ -367,6 +370,9 @@ func (f *Feed) initialBox(ib InitialBox, seen map[iso6346.ContainerID]bool) (*bo
 		}
 	}
 	b.blk, b.bay, b.row, b.tier = k, ib.Slot.Bay, ib.Slot.Row, ib.Slot.Tier
+	if !ib.Entered.IsZero() && !ib.Entered.After(f.start) {
+		b.since = ib.Entered
+	}
 	return b, true
 }
 

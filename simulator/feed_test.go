@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"maps"
 	"slices"
 	"strings"
@@ -12,6 +13,7 @@ import (
 
 	"github.com/yardtwin/yardtwin/domain/contract"
 	"github.com/yardtwin/yardtwin/domain/es"
+	"github.com/yardtwin/yardtwin/domain/gate"
 	"github.com/yardtwin/yardtwin/domain/intake"
 	"github.com/yardtwin/yardtwin/domain/iso6346"
 	"github.com/yardtwin/yardtwin/domain/yard"
@@ -451,5 +453,49 @@ func TestStatsCountTheFlows(t *testing.T) {
 	}
 	if st.VesselsDeparted == 0 || st.Loaded == 0 || st.GatedOut == 0 {
 		t.Errorf("flows not exercised: %+v", st)
+	}
+}
+
+// TestInitialEntryTimesOrderCollection: boxes handed over with an entry time a month back are due
+// long before boxes whose entry is not known (due from the start), so the first imports collected
+// by road are the old ones.
+func TestInitialEntryTimesOrderCollection(t *testing.T) {
+	t.Parallel()
+	l := testLayout(t)
+	sc := testScenario()
+	old := map[iso6346.ContainerID]bool{}
+	var initial []simulator.InitialBox
+	for k := range 40 {
+		c := iso6346.ContainerID(fmt.Sprintf("OLDU%06d", k))
+		d, _ := iso6346.CheckDigit(string(c))
+		c = iso6346.ContainerID(fmt.Sprintf("%s%d", c, d))
+		ib := simulator.InitialBox{Container: c, SizeType: "22G1", Category: yard.Import, Slot: yard.Slot{Block: "I1", Bay: 1 + k%20, Row: 1 + k/20, Tier: 1}}
+		if k%2 == 0 {
+			ib.Entered = sc.Start.Add(-30 * 24 * time.Hour)
+			old[c] = true
+		}
+		initial = append(initial, ib)
+	}
+	envs, _ := run(t, sc, l, simulator.Options{Initial: initial}, 24*time.Hour)
+	var out []iso6346.ContainerID
+	for _, e := range envs {
+		if e.Type != gate.TypeContainerGatedOut {
+			continue
+		}
+		var d struct {
+			Container iso6346.ContainerID `json:"container"`
+		}
+		if err := json.Unmarshal(e.Data, &d); err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, d.Container)
+	}
+	if len(out) < 5 {
+		t.Fatalf("only %d imports collected in a day", len(out))
+	}
+	for i, c := range out[:5] {
+		if !old[c] {
+			t.Errorf("collection %d is %s, whose entry is not known, while boxes in since a month wait", i+1, c)
+		}
 	}
 }

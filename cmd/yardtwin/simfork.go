@@ -12,7 +12,6 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/yardtwin/yardtwin/domain/es"
 	"github.com/yardtwin/yardtwin/domain/iso6346"
 	"github.com/yardtwin/yardtwin/domain/yard"
 	"github.com/yardtwin/yardtwin/projections/kpi"
@@ -109,6 +108,17 @@ type twinYard struct {
 	Boxes    []simulator.InitialBox
 }
 
+// withEntry counts the boxes whose entry into the terminal the twin knew.
+func (y twinYard) withEntry() int {
+	n := 0
+	for _, b := range y.Boxes {
+		if !b.Entered.IsZero() {
+			n++
+		}
+	}
+	return n
+}
+
 // The parts of the twin's answers the fork reads (yardmap.Summary and yardmap.BlockView on the wire).
 type (
 	yardAnswer struct {
@@ -127,6 +137,7 @@ type (
 				Category  yard.Category       `json:"category"`
 				Reefer    bool                `json:"reefer"`
 				Holds     []string            `json:"holds"`
+				Entered   time.Time           `json:"entered"`
 			} `json:"boxes"`
 		} `json:"stacks"`
 	}
@@ -152,25 +163,12 @@ func (c *twinClient) readYard(ctx context.Context, at time.Time) (twinYard, erro
 				out.Boxes = append(out.Boxes, simulator.InitialBox{
 					Container: tb.Container, SizeType: tb.SizeType, Category: tb.Category, Reefer: tb.Reefer,
 					Slot: yard.Slot{Block: b.Block, Bay: st.Bay, Row: st.Row, Tier: tb.Tier}, Holds: tb.Holds,
+					Entered: tb.Entered,
 				})
 			}
 		}
 	}
 	return out, nil
-}
-
-// primeEvents are the facts of the starting yard the KPI projection and the timeline fold before
-// the run: each box announced (size, category) and stacked in its slot, as the twin's own log
-// once said. They are not written to the run's event log: the box is already in the yard.
-func primeEvents(boxes []simulator.InitialBox) []es.Event {
-	evs := make([]es.Event, 0, 2*len(boxes))
-	for _, b := range boxes {
-		evs = append(evs,
-			yard.ContainerAnnounced{Container: b.Container, SizeType: b.SizeType, Category: b.Category, Reefer: b.Reefer},
-			yard.ContainerStacked{Container: b.Container, Block: b.Slot.Block, Bay: b.Slot.Bay, Row: b.Slot.Row, Tier: b.Slot.Tier},
-		)
-	}
-	return evs
 }
 
 // simFork is "sim fork".
@@ -217,7 +215,7 @@ func simFork(ctx context.Context, path string, f simForkFlags, stdout, stderr io
 	}
 	bar := simBar(stderr, s.sc.Horizon, "simulating "+s.sc.Name+" from the twin", f.Quiet)
 	began := time.Now()
-	r, err := simOnce(ctx, s, simRunOptions{Policies: pols, Events: ev, Initial: initial, Start: at, Prime: primeEvents(y.Boxes), Progress: bar.at})
+	r, err := simOnce(ctx, s, simRunOptions{Policies: pols, Events: ev, Initial: initial, Start: at, Progress: bar.at})
 	bar.done()
 	if err != nil {
 		return nil, err
@@ -228,7 +226,7 @@ func simFork(ctx context.Context, path string, f simForkFlags, stdout, stderr io
 	st, _ := r.Counts.Feed.(simulator.Stats)
 	r.Fork = &report.Fork{
 		From: twin.base.String(), At: at, Position: y.Position, Blocks: y.Blocks,
-		InitialBoxes: len(y.Boxes), Taken: st.InitialBoxes, Skipped: st.InitialSkipped,
+		InitialBoxes: len(y.Boxes), Taken: st.InitialBoxes, Skipped: st.InitialSkipped, WithEntry: y.withEntry(),
 	}
 	if r.Actual, err = twin.actual(ctx, r.Start, r.End); err != nil {
 		return nil, err
@@ -260,7 +258,8 @@ func (c *twinClient) actual(ctx context.Context, from, to time.Time) (*report.Ac
 		From: kr.From, To: kr.To, AsOf: kr.AsOf, Events: kr.Events, Complete: !kr.AsOf.Before(to),
 		KPIs: fromKPIs(kr.KPIs),
 		Note: "Both columns come from the same KPI projection over the same whole hours. Boxes already in the yard " +
-			"at the fork have no known entry in the simulated run, so its dwell only measures boxes that entered " +
-			"after the fork; the gate queue is the report's own figure and the twin has no actual for it.",
+			"at the fork keep the entry time the twin knows, so both dwells run from the same entries; a box the twin " +
+			"saw only in a slot (never discharged or gated in) has no known entry in either. The gate queue is the " +
+			"report's own figure and the twin has no actual for it.",
 	}, nil
 }

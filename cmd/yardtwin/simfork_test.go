@@ -48,6 +48,10 @@ func TestSimForkFromLiveTwin(t *testing.T) {
 	if r.Fork == nil || r.Fork.InitialBoxes < 1000 || r.Fork.Taken == 0 || r.Fork.Position == "" {
 		t.Fatalf("fork %+v: want the twin's yard of thousands of boxes at a log position", r.Fork)
 	}
+	// The demo discharged and gated in boxes during the hour before the fork: their entries come along.
+	if r.Fork.WithEntry == 0 || r.Fork.WithEntry >= r.Fork.InitialBoxes {
+		t.Errorf("fork: %d of %d boxes with a known entry; want the hour's arrivals, not the initial fill", r.Fork.WithEntry, r.Fork.InitialBoxes)
+	}
 	if r.Fork.Taken+r.Fork.Skipped != r.Fork.InitialBoxes {
 		t.Errorf("fork: %d taken + %d skipped != %d read", r.Fork.Taken, r.Fork.Skipped, r.Fork.InitialBoxes)
 	}

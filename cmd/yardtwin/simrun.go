@@ -127,11 +127,10 @@ type simRunOptions struct {
 	Policies policy.Set
 	// Events receives the event log as NDJSON; nil writes none.
 	Events io.Writer
-	// Initial and Start fork the run from a yard (see simulator.Options); Prime are the facts of
-	// that yard folded into the KPIs and the timeline first, without being written to Events.
+	// Initial and Start fork the run from a yard (see simulator.Options). Its boxes are folded
+	// into the KPIs and the timeline first (recorder.prime), without being written to Events.
 	Initial []simulator.InitialBox
 	Start   time.Time
-	Prime   []es.Event
 	// Progress, when not nil, is told now and then the simulated time reached and how much of
 	// the horizon is done.
 	Progress func(now time.Time, done time.Duration)
@@ -146,7 +145,7 @@ func simOnce(ctx context.Context, s simScenario, o simRunOptions) (*report.Run, 
 	defer feed.Close()
 	start, end := feed.Start(), feed.End()
 	rec := newRecorder(s.layout, o.Events, start, end)
-	rec.prime(start, o.Prime)
+	rec.prime(start, o.Initial)
 	// Run in slices of simulated time so that progress shows even when nothing happens; a run
 	// continued slice by slice emits exactly what one call would.
 	step := max(s.sc.Horizon/200, time.Minute)
@@ -330,15 +329,23 @@ func (r *recorder) fold(items []projections.Item) {
 }
 
 // prime folds the facts of a forked run's starting yard, at its start, into the KPIs and the
-// timeline (not into the event log): the boxes the twin holds, announced and stacked.
-func (r *recorder) prime(at time.Time, evs []es.Event) {
-	if len(evs) == 0 {
+// timeline (not into the event log): the boxes the twin holds, announced and stacked, each with
+// the entry time the twin knew, so that its dwell runs from there when it leaves in the run.
+func (r *recorder) prime(at time.Time, boxes []simulator.InitialBox) {
+	if len(boxes) == 0 {
 		return
 	}
-	items := make([]projections.Item, len(evs))
-	for i, ev := range evs {
+	items := make([]projections.Item, 0, 2*len(boxes))
+	add := func(ev es.Event) {
 		r.pos++
-		items[i] = projections.Item{Envelope: es.Envelope{Type: ev.EventType(), Time: at, Position: r.pos}, Event: ev}
+		items = append(items, projections.Item{Envelope: es.Envelope{Type: ev.EventType(), Time: at, Position: r.pos}, Event: ev})
+	}
+	for _, b := range boxes {
+		add(yard.ContainerAnnounced{Container: b.Container, SizeType: b.SizeType, Category: b.Category, Reefer: b.Reefer})
+		add(yard.ContainerStacked{Container: b.Container, Block: b.Slot.Block, Bay: b.Slot.Bay, Row: b.Slot.Row, Tier: b.Slot.Tier})
+		if !b.Entered.IsZero() && !b.Entered.After(at) {
+			r.kpis.EnteredBefore(b.Container, b.Entered)
+		}
 	}
 	r.fold(items)
 }

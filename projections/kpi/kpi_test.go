@@ -635,6 +635,28 @@ func TestDwell(t *testing.T) {
 	}
 }
 
+// TestEnteredBefore: a box a fork takes over from the twin's yard, with the entry the twin knew,
+// measures its dwell from that entry when it leaves; one taken over without it is not measured.
+func TestEnteredBefore(t *testing.T) {
+	day := 24 * time.Hour
+	m := newModel(t)
+	m.EnteredBefore(boxA, t0.Add(-2*day))
+	m.EnteredBefore(boxA, t0.Add(-time.Hour)) // the first entry known stays
+	m.Apply(log(
+		at(0, announced(boxA, "22G1", yard.Import)),
+		at(0, stacked(boxA, "A01", 1, "")),
+		at(0, announced(boxB, "22G1", yard.Import)),
+		at(0, stacked(boxB, "A01", 2, "")),
+		at(day, gate.ContainerGatedOut{Container: boxA, Truck: "TRK1"}),
+		at(day, gate.ContainerGatedOut{Container: boxB, Truck: "TRK2"}),
+	))
+	k := mustKPI(t, m.Report(time.Time{}, time.Time{}), kpi.KeyDwellTime)
+	wantValue(t, k, f(3), 1e-9)
+	if k.N != 1 || k.Parts["entry_unknown"] != 1 {
+		t.Fatalf("dwell KPI = %+v", k)
+	}
+}
+
 func TestDwellNegativeIsUnmatched(t *testing.T) {
 	r := fold(t,
 		at(time.Hour, gate.ContainerGatedIn{Container: boxA}),

@@ -339,6 +339,20 @@ func (m *Model) announce(e yard.ContainerAnnounced, t time.Time) {
 	}
 }
 
+// EnteredBefore tells the model that box id, already in the terminal when the model's first fact
+// is folded, entered it at t: its dwell runs from t when it leaves. A fork that starts from the
+// twin's yard knows the entry times of the boxes it takes over, but not the facts behind them.
+// A box whose entry is already known keeps it.
+func (m *Model) EnteredBefore(id iso6346.ContainerID, t time.Time) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	b := m.box(id)
+	if b.Entered.IsZero() {
+		b.Entered = t.UTC()
+	}
+	b.Present = true
+}
+
 // enter records a box coming into the terminal by sea or by road. Its dwell runs from the first
 // entry; a box already in a slot leaves it (the twin missed the lift), and a pending lift is not
 // a rehandle any more: it served this job.

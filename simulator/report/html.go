@@ -163,7 +163,7 @@ var runPage = template.Must(template.New("run").Funcs(funcs).Parse(`<!doctype ht
 <tr><th>simulated time</th><td>{{time .R.Start}} to {{time .R.End}} ({{.R.Horizon}})</td></tr>
 <tr><th>policies</th><td>{{range $k, $v := .R.Policies}}{{$k}}={{$v}} {{end}}</td></tr>
 <tr><th>events</th><td>{{.R.Counts.Events}}</td></tr>
-{{with .R.Fork}}<tr><th>forked from</th><td>{{.From}} at {{time .At}} (log position {{.Position}}): {{.InitialBoxes}} boxes in {{.Blocks}} blocks read, {{.Taken}} taken, {{.Skipped}} left out</td></tr>{{end}}
+{{with .R.Fork}}<tr><th>forked from</th><td>{{.From}} at {{time .At}} (log position {{.Position}}): {{.InitialBoxes}} boxes in {{.Blocks}} blocks read, {{.Taken}} taken, {{.Skipped}} left out, {{.WithEntry}} with a known entry</td></tr>{{end}}
 </table>
 
 <h2>KPIs</h2>

@@ -66,6 +66,9 @@ type Fork struct {
 	InitialBoxes int    `json:"initial_boxes"` // boxes read from the twin
 	Taken        int    `json:"taken"`         // of which the simulator placed
 	Skipped      int    `json:"skipped"`       // left out (45-ft, unknown block, slot clash)
+	// WithEntry counts the boxes read whose entry into the terminal the twin knew: their dwell
+	// runs from it. The others were only ever seen in a slot.
+	WithEntry int `json:"with_entry"`
 }
 
 // Actual is the twin's KPIs over a forked run's window.
