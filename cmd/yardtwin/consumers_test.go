@@ -20,11 +20,7 @@ import (
 // took partitions and stored their records), every event is stored once, no fact is applied out of
 // order, and every box ends in its second slot.
 func TestKafkaTwoConsumersShareTheTopic(t *testing.T) {
-	cluster, err := kfake.NewCluster(kfake.NumBrokers(1), kfake.AllowAutoTopicCreation(), kfake.DefaultNumPartitions(4))
-	if err != nil {
-		t.Fatalf("kfake: %v", err)
-	}
-	t.Cleanup(cluster.Close)
+	cluster := startKafkaCluster(t)
 	var mu sync.Mutex
 	committers := map[string]bool{} // group members that committed an offset
 	cluster.ControlKey(int16(kmsg.OffsetCommit), func(req kmsg.Request) (kmsg.Response, error, bool) {
@@ -35,14 +31,7 @@ func TestKafkaTwoConsumersShareTheTopic(t *testing.T) {
 		}
 		return nil, nil, false // observe only: the cluster commits as usual
 	})
-	paired := make(chan struct{}) // closed when the group leader assigns partitions to two members
-	var once sync.Once
-	cluster.ControlKey(int16(kmsg.SyncGroup), func(req kmsg.Request) (kmsg.Response, error, bool) {
-		if r, ok := req.(*kmsg.SyncGroupRequest); ok && len(r.GroupAssignment) == 2 {
-			once.Do(func() { close(paired) })
-		}
-		return nil, nil, false
-	})
+	paired := watchPairing(cluster)
 	broker := cluster.ListenAddrs()[0]
 
 	const topic, boxes = "yard.events", 300
@@ -102,4 +91,18 @@ func TestKafkaTwoConsumersShareTheTopic(t *testing.T) {
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
+}
+
+// watchPairing returns a channel closed once a group leader hands the cluster an assignment for
+// two members: both have joined and the partitions are shared.
+func watchPairing(cluster *kfake.Cluster) <-chan struct{} {
+	paired := make(chan struct{})
+	var once sync.Once
+	cluster.ControlKey(int16(kmsg.SyncGroup), func(req kmsg.Request) (kmsg.Response, error, bool) {
+		if r, ok := req.(*kmsg.SyncGroupRequest); ok && len(r.GroupAssignment) == 2 {
+			once.Do(func() { close(paired) })
+		}
+		return nil, nil, false // observe only
+	})
+	return paired
 }
