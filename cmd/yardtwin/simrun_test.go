@@ -5,7 +5,9 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
+	"math"
 	"os"
 	"path/filepath"
 	"strings"
@@ -14,8 +16,12 @@ import (
 
 	"github.com/yardtwin/yardtwin/domain/contract"
 	"github.com/yardtwin/yardtwin/domain/es"
+	"github.com/yardtwin/yardtwin/domain/gate"
+	"github.com/yardtwin/yardtwin/domain/iso6346"
+	"github.com/yardtwin/yardtwin/domain/yard"
 	"github.com/yardtwin/yardtwin/projections"
 	"github.com/yardtwin/yardtwin/projections/kpi"
+	"github.com/yardtwin/yardtwin/scenarios/tangermed"
 	"github.com/yardtwin/yardtwin/simulator"
 	"github.com/yardtwin/yardtwin/simulator/policy"
 	"github.com/yardtwin/yardtwin/simulator/report"
@@ -277,4 +283,41 @@ func BenchmarkSimWeek(b *testing.B) {
 			}
 		}
 	})
+}
+
+// TestPrimeKeepsEntryTimes: a forked run's starting box keeps the entry time the twin knew, so
+// leaving an hour into the run it measures two days and an hour of dwell; a box with no known
+// entry leaves unmeasured.
+func TestPrimeKeepsEntryTimes(t *testing.T) {
+	layout, err := tangermed.Layout()
+	if err != nil {
+		t.Fatal(err)
+	}
+	start := time.Date(2026, 11, 20, 8, 0, 0, 0, time.UTC)
+	end := start.Add(2 * time.Hour)
+	rec := newRecorder(layout, nil, start, end)
+	in, seen := box("PRM", 1), box("PRM", 2)
+	rec.prime(start, []simulator.InitialBox{
+		{Container: in, SizeType: "22G1", Category: yard.Import, Slot: slotted(in, 1).Slot(), Entered: start.Add(-48 * time.Hour)},
+		{Container: seen, SizeType: "22G1", Category: yard.Import, Slot: slotted(seen, 2).Slot()},
+	})
+	var batch []es.Envelope
+	for i, c := range []iso6346.ContainerID{in, seen} {
+		var env es.Envelope
+		if err := json.Unmarshal(eventJSON(fmt.Sprintf("out-%d", i), gate.ContainerGatedOut{Container: c, Truck: "TRK1"}, start.Add(time.Hour)), &env); err != nil {
+			t.Fatal(err)
+		}
+		batch = append(batch, env)
+	}
+	if err := rec.Publish(context.Background(), batch); err != nil {
+		t.Fatal(err)
+	}
+	r, err := rec.report(start, end)
+	if err != nil {
+		t.Fatal(err)
+	}
+	k, ok := r.KPI(kpi.KeyDwellTime)
+	if want := 49.0 / 24; !ok || k.Value == nil || math.Abs(*k.Value-want) > 1e-3 || k.N != 1 || k.Parts["entry_unknown"] != 1 {
+		t.Fatalf("dwell %+v (value %v), want %.4f days over 1 box and 1 with its entry unknown", k, deref(k.Value), want)
+	}
 }
