@@ -82,4 +82,9 @@
 // contention and is retried (Options.Retries); a conflict on one of our streams is an
 // *es.ConflictError; other client errors come back wrapped with what was being done. Close ends
 // subscriptions with es.ErrClosed, waits for the calls in flight and closes the connection.
+//
+// The client closes itself for good when it once fails to find the server (after an outage made
+// it look again), and calls made while it looks can wait for ever, whatever their context. So
+// every call runs in a goroutine of its own and is given up at its deadline, and a client that
+// closed itself is replaced by a new one for the next call (see conn).
 package kurrentdb

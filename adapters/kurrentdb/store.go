@@ -22,10 +22,14 @@ const readPage = 4096
 // (see the package doc). It is safe for concurrent use, and several processes may share one log.
 // Close it when done: Close closes the connection.
 type Store struct {
-	client *kurrentdb.Client
+	cfg    *kurrentdb.Configuration
 	opts   Options
 	stream string
 	log    *slog.Logger
+
+	// connMu guards conn, which mend replaces when the client has closed itself.
+	connMu sync.Mutex
+	conn   *conn
 
 	// mu serialises appends and the index's catch-up with the log.
 	mu  sync.Mutex
@@ -78,7 +82,8 @@ func connect(cfg *kurrentdb.Configuration, opts Options) (*Store, error) {
 	}
 	closing, stopAll := context.WithCancel(context.Background())
 	return &Store{
-		client:  client,
+		cfg:     cfg,
+		conn:    &conn{client: client},
 		opts:    opts,
 		stream:  opts.Stream,
 		log:     opts.Logger.With("store", "kurrentdb", "stream", opts.Stream),
@@ -117,7 +122,7 @@ func (s *Store) Close() error {
 		s.closeMu.Unlock()
 		s.stopAll()
 		s.ops.Wait()
-		if err := s.client.Close(); err != nil {
+		if err := s.closeConn(); err != nil {
 			s.closeErr = fmt.Errorf("kurrentdb: close: %w", err)
 		}
 	})
@@ -197,7 +202,9 @@ func (s *Store) Append(ctx context.Context, batch ...es.StreamEvents) ([]es.Appe
 		}
 		head := s.idx.head
 		cctx, cancel := context.WithTimeout(ctx, s.opts.CallTimeout)
-		res, err := s.client.AppendToStream(cctx, s.stream, kurrentdb.AppendToStreamOptions{StreamState: logState(head)}, evs...)
+		res, err := call(cctx, s, func(c *kurrentdb.Client) (*kurrentdb.WriteResult, error) {
+			return c.AppendToStream(cctx, s.stream, kurrentdb.AppendToStreamOptions{StreamState: logState(head)}, evs...)
+		})
 		cancel()
 		switch {
 		case err == nil:
@@ -297,7 +304,16 @@ func (s *Store) readLog(ctx context.Context, from, limit uint64) ([]es.Envelope,
 func (s *Store) readPage(ctx context.Context, from, count uint64) ([]es.Envelope, error) {
 	cctx, cancel := context.WithTimeout(ctx, s.opts.CallTimeout)
 	defer cancel()
-	rs, err := s.client.ReadStream(cctx, s.stream, kurrentdb.ReadStreamOptions{
+	page, err := call(cctx, s, func(c *kurrentdb.Client) ([]es.Envelope, error) { return s.readPageWith(cctx, c, from, count) })
+	if err != nil {
+		return nil, fmt.Errorf("read %s from revision %d: %w", s.stream, revOf(from), err)
+	}
+	return page, nil
+}
+
+// readPageWith is readPage on client c, under ctx; its errors say neither the log nor where.
+func (s *Store) readPageWith(ctx context.Context, c *kurrentdb.Client, from, count uint64) ([]es.Envelope, error) {
+	rs, err := c.ReadStream(ctx, s.stream, kurrentdb.ReadStreamOptions{
 		Direction: kurrentdb.Forwards,
 		From:      kurrentdb.Revision(revOf(from)),
 	}, count)
@@ -305,7 +321,7 @@ func (s *Store) readPage(ctx context.Context, from, count uint64) ([]es.Envelope
 		if kindOf(err) == kindNotFound {
 			return nil, nil
 		}
-		return nil, fmt.Errorf("read %s from revision %d: %w", s.stream, revOf(from), err)
+		return nil, err
 	}
 	defer rs.Close()
 	out := make([]es.Envelope, 0, min(count, 256))
@@ -318,14 +334,14 @@ func (s *Store) readPage(ctx context.Context, from, count uint64) ([]es.Envelope
 			if kindOf(err) == kindNotFound {
 				return nil, nil
 			}
-			return nil, fmt.Errorf("read %s from revision %d: %w", s.stream, revOf(from), err)
+			return nil, err
 		}
 		e, err := decode(r.OriginalEvent())
 		if err != nil {
-			return nil, fmt.Errorf("read %s: %w", s.stream, err)
+			return nil, err
 		}
 		if want := from + uint64(len(out)); e.Position != want {
-			return nil, fmt.Errorf("read %s: %w: revision %d where %d was due", s.stream, errDamaged, revOf(e.Position), revOf(want))
+			return nil, fmt.Errorf("%w: revision %d where %d was due", errDamaged, revOf(e.Position), revOf(want))
 		}
 		out = append(out, e)
 	}
@@ -417,7 +433,16 @@ func (s *Store) Head(ctx context.Context) (uint64, error) {
 func (s *Store) head(ctx context.Context) (uint64, error) {
 	cctx, cancel := context.WithTimeout(ctx, s.opts.CallTimeout)
 	defer cancel()
-	rs, err := s.client.ReadStream(cctx, s.stream, kurrentdb.ReadStreamOptions{
+	h, err := call(cctx, s, func(c *kurrentdb.Client) (uint64, error) { return s.headWith(cctx, c) })
+	if err != nil {
+		return 0, fmt.Errorf("read the end of %s: %w", s.stream, err)
+	}
+	return h, nil
+}
+
+// headWith is head on client c, under ctx.
+func (s *Store) headWith(ctx context.Context, c *kurrentdb.Client) (uint64, error) {
+	rs, err := c.ReadStream(ctx, s.stream, kurrentdb.ReadStreamOptions{
 		Direction: kurrentdb.Backwards,
 		From:      kurrentdb.End{},
 	}, 1)
@@ -425,7 +450,7 @@ func (s *Store) head(ctx context.Context) (uint64, error) {
 		if kindOf(err) == kindNotFound {
 			return 0, nil
 		}
-		return 0, fmt.Errorf("read the end of %s: %w", s.stream, err)
+		return 0, err
 	}
 	defer rs.Close()
 	r, err := rs.Recv()
@@ -433,7 +458,7 @@ func (s *Store) head(ctx context.Context) (uint64, error) {
 	case errors.Is(err, io.EOF), err != nil && kindOf(err) == kindNotFound:
 		return 0, nil
 	case err != nil:
-		return 0, fmt.Errorf("read the end of %s: %w", s.stream, err)
+		return 0, err
 	}
 	return posOf(r.OriginalEvent().EventNumber), nil
 }

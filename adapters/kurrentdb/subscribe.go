@@ -126,16 +126,15 @@ func (s *Store) live(ctx context.Context, next *uint64, handle func(context.Cont
 		// Appended since the last read: read them first.
 		return errGap
 	}
+	// The subscription lives under subCtx; only waiting for it to be set up has a deadline. One
+	// set up too late ends with subCtx.
 	subCtx, cancelSub := context.WithCancel(ctx)
 	defer cancelSub()
-	timer := time.AfterFunc(s.opts.CallTimeout, cancelSub)
-	sub, err := s.client.SubscribeToStream(subCtx, s.stream, kurrentdb.SubscribeToStreamOptions{From: subscribeFrom(head)})
-	if !timer.Stop() && ctx.Err() == nil {
-		if err == nil {
-			_ = sub.Close()
-		}
-		return fmt.Errorf("subscribe to %s: not set up within %s: %w", s.stream, s.opts.CallTimeout, context.DeadlineExceeded)
-	}
+	setupCtx, cancelSetup := context.WithTimeout(subCtx, s.opts.CallTimeout)
+	sub, err := call(setupCtx, s, func(c *kurrentdb.Client) (*kurrentdb.Subscription, error) {
+		return c.SubscribeToStream(subCtx, s.stream, kurrentdb.SubscribeToStreamOptions{From: subscribeFrom(head)})
+	})
+	cancelSetup()
 	if err != nil {
 		return fmt.Errorf("subscribe to %s after revision %d: %w", s.stream, revOf(head), err)
 	}
