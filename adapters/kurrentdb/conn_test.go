@@ -76,3 +76,15 @@ func TestConcurrentCallsDuringAFailedDiscoveryEndAtTheirDeadline(t *testing.T) {
 		t.Fatal("close still waiting 5 s later")
 	}
 }
+
+// The client cuts an append short at 10 s unless the options name a deadline: a CallTimeout above
+// that must reach it.
+func TestAppendOptionsCarryTheCallTimeout(t *testing.T) {
+	o := appendOptions(3, time.Minute)
+	if o.Deadline == nil || *o.Deadline != time.Minute {
+		t.Errorf("deadline = %v, want 1m", o.Deadline)
+	}
+	if o.StreamState != logState(3) {
+		t.Errorf("stream state = %#v, want %#v", o.StreamState, logState(3))
+	}
+}

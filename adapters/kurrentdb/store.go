@@ -7,6 +7,7 @@ import (
 	"io"
 	"log/slog"
 	"sync"
+	"time"
 
 	"github.com/kurrent-io/KurrentDB-Client-Go/kurrentdb"
 
@@ -203,7 +204,7 @@ func (s *Store) Append(ctx context.Context, batch ...es.StreamEvents) ([]es.Appe
 		head := s.idx.head
 		cctx, cancel := context.WithTimeout(ctx, s.opts.CallTimeout)
 		res, err := call(cctx, s, func(c *kurrentdb.Client) (*kurrentdb.WriteResult, error) {
-			return c.AppendToStream(cctx, s.stream, kurrentdb.AppendToStreamOptions{StreamState: logState(head)}, evs...)
+			return c.AppendToStream(cctx, s.stream, appendOptions(head, s.opts.CallTimeout), evs...)
 		})
 		cancel()
 		switch {
@@ -229,6 +230,13 @@ func (s *Store) Append(ctx context.Context, batch ...es.StreamEvents) ([]es.Appe
 			return nil, fmt.Errorf("kurrentdb: append %d events to %s after position %d: %w", len(evs), s.stream, head, err)
 		}
 	}
+}
+
+// appendOptions are the options of an append to a log of head events. The client gives an append
+// its own deadline of 10 s unless told one (kurrentdb/options.go, configureGrpcCall), which would
+// cut a CallTimeout above it short: the append is told CallTimeout.
+func appendOptions(head uint64, timeout time.Duration) kurrentdb.AppendToStreamOptions {
+	return kurrentdb.AppendToStreamOptions{StreamState: logState(head), Deadline: &timeout}
 }
 
 // learn indexes the events of an append the server took, whose last revision it says is last.
