@@ -112,6 +112,11 @@ func ParseURL(raw string) (*kurrentdb.Configuration, error) {
 	if err != nil {
 		return nil, fmt.Errorf("kurrentdb: store url %q: %s", redact(raw), scrub(err.Error(), raw))
 	}
+	// The client sends no credentials over a plain connection (configuration.go,
+	// resolveRequestCredentials): a login with tls=false would be dropped without a word.
+	if cfg.DisableTLS && (cfg.Username != "" || cfg.Password != "") {
+		return nil, fmt.Errorf("kurrentdb: store url %q: a user and password with tls=false would never be sent (the client sends credentials over TLS only); drop them for an insecure server or turn TLS on", redact(raw))
+	}
 	return cfg, nil
 }
 

@@ -59,6 +59,7 @@ func TestParseURLErrors(t *testing.T) {
 		{"Path", "kurrentdb://localhost:2113/yard", "unsupported URL path"},
 		{"EmptyUser", "esdb://:s3cret-pw@localhost:2113", "empty username"},
 		{"BadTLS", "kurrentdb://localhost:2113?tls=maybe", "must be either true or false"},
+		{"LoginWithoutTLS", "kurrentdb://admin:s3cret-pw@localhost:2113?tls=false", "a user and password with tls=false would never be sent"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -103,7 +103,7 @@ func unreachable(t *testing.T, opts Options) *Store {
 }
 
 func TestOpenUnreachableServer(t *testing.T) {
-	url := "kurrentdb://yard:s3cret-pw@" + deadAddr(t) + "?tls=false"
+	url := "kurrentdb://yard:s3cret-pw@" + deadAddr(t) // TLS on: the client sends a login over TLS only
 	start := time.Now()
 	_, err := Open(t.Context(), url, Options{CallTimeout: 2 * time.Second, Logger: slog.New(slog.DiscardHandler)})
 	if err == nil {

@@ -179,7 +179,7 @@ func TestParseStore(t *testing.T) {
 		{give: "", wantKind: storeBolt, wantDir: "data-dir", wantString: "bolt://data-dir"},
 		{give: "bolt://./events", wantKind: storeBolt, wantDir: "events", wantString: "bolt://events"},
 		{give: "/srv/yard/events.db", wantKind: storeBolt, wantDir: "/srv/yard", wantString: "bolt:///srv/yard"},
-		{give: "kurrentdb://admin:changeit@kdb:2113?tls=false", wantKind: storeKurrentDB, wantString: "kurrentdb://admin:xxxxx@kdb:2113?tls=false"},
+		{give: "kurrentdb://admin:changeit@kdb:2113", wantKind: storeKurrentDB, wantString: "kurrentdb://admin:xxxxx@kdb:2113"},
 		{give: "esdb://kdb:2113", wantKind: storeKurrentDB, wantString: "esdb://kdb:2113"},
 	}
 	for _, tt := range tests {

@@ -56,7 +56,7 @@ func TestKurrentDBStoreUnreachable(t *testing.T) {
 	}
 	addr := l.Addr().String()
 	l.Close() // nothing listens there now
-	f := serveFlags{HTTP: "127.0.0.1:0", Data: t.TempDir(), Lanes: 4, LogLevel: "info", Store: "kurrentdb://admin:changeit@" + addr + "?tls=false", LogOutput: &strings.Builder{}}
+	f := serveFlags{HTTP: "127.0.0.1:0", Data: t.TempDir(), Lanes: 4, LogLevel: "info", Store: "kurrentdb://admin:changeit@" + addr, LogOutput: &strings.Builder{}}
 	app := fx.New(serveOptions(f), fx.NopLogger)
 	err = app.Err()
 	if err == nil || !strings.Contains(err.Error(), "kurrentdb store") {
