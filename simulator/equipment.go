@@ -14,21 +14,16 @@ import (
 )
 
 // equipmentModel holds the machine timings the scenario does not set (its Equipment section has
-// the cycle times and speeds); the values are plausible for RTG terminals, not measured.
+// the cycle times and speeds, its Vessels section the times around a call); the values are
+// plausible for RTG terminals, not measured.
 type equipmentModel struct {
 	Manoeuvre time.Duration // added to every drive: turning in, stopping under a crane
 	IdleAfter time.Duration // a yard crane without work for this long reports idle
-	Pilotage  time.Duration // mean time from arrival to all fast at the berth, ±30 %
-	Setup     time.Duration // from berthing to the first move (lashing gangs, hatch covers), ±30 %
-	Unberth   time.Duration // from the last move to departure, ±30 %
 }
 
 var demoEquipment = equipmentModel{
 	Manoeuvre: 30 * time.Second,
 	IdleAfter: 15 * time.Minute,
-	Pilotage:  50 * time.Minute,
-	Setup:     20 * time.Minute,
-	Unberth:   40 * time.Minute,
 }
 
 // quayCrane is a ship-to-shore crane.

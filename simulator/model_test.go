@@ -2,6 +2,7 @@ package simulator_test
 
 import (
 	"context"
+	"encoding/json"
 	"math"
 	"slices"
 	"strings"
@@ -14,6 +15,7 @@ import (
 	"github.com/yardtwin/yardtwin/domain/equipment"
 	"github.com/yardtwin/yardtwin/domain/es"
 	"github.com/yardtwin/yardtwin/domain/gate"
+	"github.com/yardtwin/yardtwin/domain/quay"
 	"github.com/yardtwin/yardtwin/domain/yard"
 	"github.com/yardtwin/yardtwin/simulator"
 )
@@ -191,4 +193,70 @@ func decodeOne(t *testing.T, e es.Envelope) es.Event {
 		t.Fatal(err)
 	}
 	return ev
+}
+
+// TestCallTimesFollowTheScenario fixes a call's pilotage, setup and unberthing in the scenario and
+// reads them back off the log: a vessel berths the pilotage after it arrives (once a berth is free:
+// never sooner), makes its first move no sooner than the setup after berthing, and leaves the
+// unberthing after its last move.
+func TestCallTimesFollowTheScenario(t *testing.T) {
+	t.Parallel()
+	l := testLayout(t)
+	sc := testScenario()
+	const pilotage, setup, unberth = 3 * time.Hour, 45 * time.Minute, 2 * time.Hour
+	sc.Vessels.Pilotage = simulator.FixedDist(simulator.Secs(pilotage))
+	sc.Vessels.Setup = simulator.FixedDist(simulator.Secs(setup))
+	sc.Vessels.Unberth = simulator.FixedDist(simulator.Secs(unberth))
+	envs, _ := run(t, sc, l, simulator.Options{}, 48*time.Hour)
+
+	type call struct{ arrived, berthed, first, last, departed time.Time }
+	calls := map[string]*call{}
+	at := func(visit string) *call {
+		if calls[visit] == nil {
+			calls[visit] = &call{}
+		}
+		return calls[visit]
+	}
+	for _, e := range envs {
+		var d struct {
+			Visit string `json:"visit"`
+		}
+		if err := json.Unmarshal(e.Data, &d); err != nil || d.Visit == "" {
+			continue
+		}
+		c := at(d.Visit)
+		switch e.Type {
+		case quay.TypeVesselArrived:
+			c.arrived = e.Time
+		case quay.TypeVesselBerthed:
+			c.berthed = e.Time
+		case quay.TypeContainerDischarged, quay.TypeContainerLoaded:
+			if c.first.IsZero() {
+				c.first = e.Time
+			}
+			c.last = e.Time
+		case quay.TypeVesselDeparted:
+			c.departed = e.Time
+		}
+	}
+	exact := 0
+	for visit, c := range calls {
+		if c.arrived.IsZero() || c.berthed.IsZero() || c.first.IsZero() || c.departed.IsZero() {
+			continue // still at sea, at anchor or at work when the run ended, or an initial-fill visit
+		}
+		if got := c.berthed.Sub(c.arrived); got < pilotage {
+			t.Errorf("%s berthed %v after arriving, want at least the pilotage %v", visit, got, pilotage)
+		} else if got == pilotage {
+			exact++
+		}
+		if got := c.first.Sub(c.berthed); got < setup {
+			t.Errorf("%s made its first move %v after berthing, want at least the setup %v", visit, got, setup)
+		}
+		if got := c.departed.Sub(c.last); got != unberth {
+			t.Errorf("%s left %v after its last move, want the unberthing %v", visit, got, unberth)
+		}
+	}
+	if exact == 0 {
+		t.Errorf("no call berthed exactly the pilotage after arriving: %d calls", len(calls))
+	}
 }

@@ -77,6 +77,13 @@ type VesselDemand struct {
 	QuayCranes IntRange
 	// TrucksPerCrane is how many internal trucks serve each working quay crane.
 	TrucksPerCrane int
+	// Pilotage is the time from arrival to all fast at the berth; default uniform 35–65 min.
+	Pilotage Dist
+	// Setup is the time from berthing to the first move (lashing gangs, hatch covers); default
+	// uniform 14–26 min.
+	Setup Dist
+	// Unberth is the time from the last move to departure; default uniform 28–52 min.
+	Unberth Dist
 }
 
 // ScheduledCall is a planned vessel arrival.
@@ -351,6 +358,9 @@ func (sc *Scenario) check() []problem {
 	if v.TrucksPerCrane < 1 || v.TrucksPerCrane > 30 {
 		add("vessels.trucks_per_crane", "%d: want 1 to 30", v.TrucksPerCrane)
 	}
+	ps = append(ps, v.Pilotage.check("vessels.pilotage", 0, timeUnit.show)...)
+	ps = append(ps, v.Setup.check("vessels.setup", 0, timeUnit.show)...)
+	ps = append(ps, v.Unberth.check("vessels.unberth", 0, timeUnit.show)...)
 	if !(sc.Gate.TrucksPerHour >= 0 && sc.Gate.TrucksPerHour <= 5000) {
 		add("gate.trucks_per_hour", "%g: want 0 to 5000", sc.Gate.TrucksPerHour)
 	}
@@ -467,6 +477,9 @@ type rawVessels struct {
 	Load           *rawRange `yaml:"load"`
 	QuayCranes     *rawRange `yaml:"quay_cranes"`
 	TrucksPerCrane *int      `yaml:"trucks_per_crane"`
+	Pilotage       *rawDist  `yaml:"pilotage"`
+	Setup          *rawDist  `yaml:"setup"`
+	Unberth        *rawDist  `yaml:"unberth"`
 }
 
 type rawCall struct {
@@ -586,6 +599,9 @@ func (r *rawScenario) scenario() (*Scenario, []problem) {
 		if v.TrucksPerCrane != nil {
 			sc.Vessels.TrucksPerCrane = *v.TrucksPerCrane
 		}
+		sc.Vessels.Pilotage = v.Pilotage.dist(&ps, "vessels.pilotage", timeUnit)
+		sc.Vessels.Setup = v.Setup.dist(&ps, "vessels.setup", timeUnit)
+		sc.Vessels.Unberth = v.Unberth.dist(&ps, "vessels.unberth", timeUnit)
 	}
 	if b := r.Boxes; b != nil {
 		sc.Boxes = defaultBoxes
@@ -851,6 +867,9 @@ var (
 		Transhipment: LognormalDist(3*day, 2*day),
 		Empty:        LognormalDist(7*day, 4*day),
 	}
+	defaultPilotage    = UniformDist(35*60, 65*60)
+	defaultSetup       = UniformDist(14*60, 26*60)
+	defaultUnberth     = UniformDist(28*60, 52*60)
 	defaultGateService = UniformDist(60, 180)
 	defaultExitService = UniformDist(20, 60)
 	defaultHold        = UniformDist(Secs(2*time.Hour), Secs(24*time.Hour))
@@ -881,6 +900,9 @@ func (sc *Scenario) fillDefaults() {
 	dflt(&d.Export, dd.Export)
 	dflt(&d.Transhipment, dd.Transhipment)
 	dflt(&d.Empty, dd.Empty)
+	dflt(&sc.Vessels.Pilotage, defaultPilotage)
+	dflt(&sc.Vessels.Setup, defaultSetup)
+	dflt(&sc.Vessels.Unberth, defaultUnberth)
 	dflt(&sc.Gate.Service, defaultGateService)
 	dflt(&sc.Gate.ExitService, defaultExitService)
 	dflt(&sc.Holds.Duration, defaultHold)

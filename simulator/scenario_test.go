@@ -87,6 +87,7 @@ func TestScenarioErrorsSayWhere(t *testing.T) {
 		{"profile of 23 hours", "gate:\n  hourly_profile: [1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1]", "s.yaml:10:3: gate.hourly_profile: 23 weights: want 24"},
 		{"45-ft boxes", "boxes:\n  forty_five: 0.05", "s.yaml:10:15: boxes.forty_five: 0.05: want 0: the layouts have no 45-ft bays"},
 		{"schedule without at", "vessels:\n  schedule:\n    - {discharge: 100, load: 100}", "vessels.schedule[0].at: is required"},
+		{"pilotage upside down", "vessels:\n  interarrival: 6h\n  discharge: {min: 10, max: 20}\n  load: {min: 10, max: 20}\n  pilotage: {dist: uniform, min: 2h, max: 1h}", "s.yaml:9:43: vessels.pilotage.max: 1h0m0s: want at least min (2h0m0s)"},
 		{"schedule past the period", "vessels:\n  repeat: 24h\n  schedule:\n    - {at: 30h}", "s.yaml:8:12: vessels.schedule[0].at: 30h0m0s: want from 0 to the repeat period (24h0m0s)"},
 	}
 	for _, tt := range tests {

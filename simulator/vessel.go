@@ -221,7 +221,7 @@ func (f *Feed) tryBerth() {
 			c.busy = true
 			v.gangs = append(v.gangs, &gang{f: f, call: v, qc: c})
 		}
-		f.eng.After(jitter(f.rngVessel, f.eq().Pilotage, 0.3), func() { f.berth(v) })
+		f.eng.After(f.sc.Vessels.Pilotage.Duration(f.rngVessel), func() { f.berth(v) })
 	}
 }
 
@@ -294,7 +294,7 @@ func (f *Feed) berth(v *vesselCall) {
 				g.release(t)
 			})
 		}
-		f.eng.After(jitter(f.rngVessel, f.eq().Setup, 0.3), func() {
+		f.eng.After(f.sc.Vessels.Setup.Duration(f.rngVessel), func() {
 			if g.left == 0 {
 				g.finish()
 				return
@@ -471,7 +471,7 @@ func (g *gang) finish() {
 	v := g.call
 	v.gangsLeft--
 	if v.gangsLeft == 0 {
-		f.eng.After(jitter(f.rngVessel, f.eq().Unberth, 0.3), func() {
+		f.eng.After(f.sc.Vessels.Unberth.Duration(f.rngVessel), func() {
 			f.stats.VesselsDeparted++
 			f.emit(quay.VesselDeparted{Visit: v.visit})
 			v.berth.visitor = nil
