@@ -22,7 +22,7 @@ build: ## build bin/yardtwin
 .PHONY: test
 test: ## run every test with the race detector (what CI runs)
 	$(GO) vet ./...
-	$(GO) test -race -count=1 ./...
+	$(GO) test -race -count=1 -timeout 20m ./...  # the slowest package takes 3 to 6 min on a busy 2-core machine
 
 .PHONY: bench
 bench: ## run the benchmarks $(BENCHCOUNT) times and print medians (benchstat)
