@@ -146,8 +146,9 @@ func feedDemo(ctx context.Context, sc demoScenario, layout *yard.Layout, sink si
 	return err
 }
 
-// initialYard hands the twin's yard to the simulator: every box standing in a slot. An empty yard
-// is nil, so that the simulator fills it as its scenario says.
+// initialYard hands the twin's yard to the simulator: every box standing in a slot, with the entry
+// time the twin knows (its dwell runs on from there). An empty yard is nil, so that the simulator
+// fills it as its scenario says.
 func initialYard(m *yardmap.Model) []simulator.InitialBox {
 	boxes := m.InYard()
 	if len(boxes) == 0 {
@@ -157,7 +158,7 @@ func initialYard(m *yardmap.Model) []simulator.InitialBox {
 	for _, b := range boxes {
 		out = append(out, simulator.InitialBox{
 			Container: b.Container, SizeType: b.SizeType, Category: b.Category, Reefer: b.Reefer,
-			WeightKg: b.WeightKg, Slot: *b.Slot, Holds: b.Holds,
+			WeightKg: b.WeightKg, Slot: *b.Slot, Holds: b.Holds, Entered: b.Entered,
 		})
 	}
 	return out
