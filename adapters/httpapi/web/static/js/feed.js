@@ -25,10 +25,9 @@
 //               The feed keeps trying.
 
 import * as api from './api.js';
+import { positionType, statusType, streamEvent } from './stream-event.js';
 
 /** Stream event types, by what the page does with them. */
-const positionType = 'equipment.PositionReported';
-const statusType = 'equipment.StatusChanged';
 const yardTypes = [
   'yard.ContainerAnnounced', 'yard.ContainerStacked', 'yard.ContainerLifted', 'yard.ContainerHeld', 'yard.ContainerReleased',
   'quay.ContainerDischarged', 'quay.ContainerLoaded', 'gate.ContainerGatedIn', 'gate.ContainerGatedOut',
@@ -210,7 +209,7 @@ export function liveFeed({
   }
 
   function workerSource() {
-    const worker = new Worker(new URL('./stream-worker.js', import.meta.url));
+    const worker = new Worker(new URL('./stream-worker.js', import.meta.url), { type: 'module' });
     const origin = performance.timeOrigin;
     worker.onmessage = ({ data }) => {
       if (data.kind === 'unsupported') {
@@ -229,18 +228,8 @@ export function liveFeed({
   function pageSource() {
     const es = new EventSource(api.streamURL());
     const handle = (e) => {
-      const receivedAt = performance.now();
-      let env;
-      try {
-        env = JSON.parse(e.data);
-      } catch {
-        return;
-      }
-      const d = env.data ?? {};
-      const ev = { type: env.type ?? e.type, time: Date.parse(env.time), position: Number(e.lastEventId) || env.position || 0, receivedAt };
-      if (ev.type === positionType) ev.machine = { id: d.equipment, kind: d.kind, lonlat: [d.lon, d.lat], at: env.time };
-      else if (ev.type === statusType) ev.status = { id: d.equipment, kind: d.kind, status: d.status };
-      onEvent(ev);
+      const ev = streamEvent(e, performance.now());
+      if (ev) onEvent(ev);
     };
     es.addEventListener('open', onOpen);
     es.addEventListener('error', () => onError(es.readyState === EventSource.CLOSED));

@@ -1,4 +1,4 @@
-// A dedicated worker that follows the live event stream (GET /api/v1/stream) for feed.js. The
+// A dedicated (module) worker that follows the live event stream (GET /api/v1/stream) for feed.js. The
 // EventSource lives here so that reading and parsing a burst of events (a reconnection resumes with
 // Last-Event-ID and may catch up thousands) never holds up the map's frames, and each message is
 // cut down to what the page uses before it crosses to the main thread. Messages that arrive together
@@ -10,6 +10,8 @@
 //      here), {kind: 'events', events: [{type, time, position,
 //      receivedAt, machine?, status?, block?}]} where receivedAt is performance.timeOrigin +
 //      performance.now() when the message arrived, time the event time in epoch ms.
+
+import { streamEvent } from './stream-event.js';
 
 let es = null;
 let queue = [];
@@ -23,18 +25,8 @@ function flush() {
 }
 
 function onEvent(e) {
-  const receivedAt = performance.timeOrigin + performance.now();
-  let env;
-  try {
-    env = JSON.parse(e.data);
-  } catch {
-    return;
-  }
-  const d = env.data ?? {};
-  const ev = { type: env.type ?? e.type, time: Date.parse(env.time), position: Number(e.lastEventId) || env.position || 0, receivedAt };
-  if (ev.type === 'equipment.PositionReported') ev.machine = { id: d.equipment, kind: d.kind, lonlat: [d.lon, d.lat], at: env.time };
-  else if (ev.type === 'equipment.StatusChanged') ev.status = { id: d.equipment, kind: d.kind, status: d.status };
-  else if (d.block) ev.block = d.block;
+  const ev = streamEvent(e, performance.timeOrigin + performance.now());
+  if (!ev) return;
   queue.push(ev);
   if (!timer) timer = setTimeout(flush, 0);
 }
