@@ -68,6 +68,60 @@ func startProcess(t *testing.T, bin, dir string, flags ...string) (*exec.Cmd, st
 	return nil, ""
 }
 
+// clientLoad is what postLoad's clients had answered 202 when they stopped.
+type clientLoad struct {
+	wg    sync.WaitGroup
+	mu    sync.Mutex
+	acked map[string]bool
+}
+
+// wait waits for the clients to stop and returns the ids of every event answered 202.
+func (l *clientLoad) wait() map[string]bool {
+	l.wg.Wait()
+	return l.acked
+}
+
+// postLoad starts one client per owner code, each posting batches of size stacking events of its
+// own boxes (every fifth batch also re-sends the previous one when resend is set: those must be
+// stored once) until ctx ends, the server is gone, or an answer is not 202, which goes to refused.
+func postLoad(ctx context.Context, base string, owners []string, size int, resend bool, refused func(status int, answer []byte)) *clientLoad {
+	l := &clientLoad{acked: map[string]bool{}}
+	client := &http.Client{Timeout: 30 * time.Second}
+	at := time.Date(2026, 11, 21, 8, 0, 0, 0, time.UTC)
+	for _, owner := range owners {
+		l.wg.Go(func() {
+			var previous []json.RawMessage
+			for n := 0; ctx.Err() == nil; n++ {
+				batch := make([]json.RawMessage, size)
+				ids := make([]string, size)
+				for i := range batch {
+					k := n*size + i
+					ids[i] = fmt.Sprintf("%s-%d", owner, k)
+					batch[i] = stackEvent(ids[i], box(owner, k), k, at.Add(time.Duration(k)*time.Second))
+				}
+				if resend && n%5 == 4 {
+					batch = append(batch, previous...)
+				}
+				status, answer, err := post(ctx, client, base, batch)
+				if err != nil {
+					return // the server is gone
+				}
+				if status != http.StatusAccepted {
+					refused(status, answer)
+					return
+				}
+				l.mu.Lock()
+				for _, id := range ids {
+					l.acked[id] = true
+				}
+				l.mu.Unlock()
+				previous = batch[:size]
+			}
+		})
+	}
+	return l
+}
+
 // TestKill9LosesNothing posts events from several clients, kills the server with SIGKILL in the
 // middle, and checks that every event answered 202 is stored exactly once and that the restarted
 // server's yard equals a rebuild from zero.
@@ -79,54 +133,18 @@ func TestKill9LosesNothing(t *testing.T) {
 	dir := t.TempDir()
 	cmd, base := startProcess(t, bin, dir)
 
-	var (
-		mu    sync.Mutex
-		acked = map[string]bool{}
-		wg    sync.WaitGroup
-	)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	client := &http.Client{Timeout: 10 * time.Second}
-	at := time.Date(2026, 11, 21, 8, 0, 0, 0, time.UTC)
-	for p := range 4 {
-		wg.Go(func() {
-			owner := []string{"AAA", "BBB", "CCC", "DDD"}[p]
-			var previous []json.RawMessage
-			for n := 0; ctx.Err() == nil; n++ {
-				batch := make([]json.RawMessage, 50)
-				ids := make([]string, len(batch))
-				for i := range batch {
-					k := n*len(batch) + i
-					ids[i] = fmt.Sprintf("%s-%d", owner, k)
-					batch[i] = stackEvent(ids[i], box(owner, k), k, at.Add(time.Duration(k)*time.Second))
-				}
-				if n%5 == 4 {
-					batch = append(batch, previous...) // a client re-sending: must be stored once
-				}
-				status, answer, err := post(ctx, client, base, batch)
-				if err != nil {
-					return // the server is gone
-				}
-				if status != http.StatusAccepted {
-					t.Errorf("POST = %d %.300s", status, answer)
-					return
-				}
-				mu.Lock()
-				for _, id := range ids {
-					acked[id] = true
-				}
-				mu.Unlock()
-				previous = batch[:len(ids)]
-			}
-		})
-	}
+	load := postLoad(ctx, base, []string{"AAA", "BBB", "CCC", "DDD"}, 50, true, func(status int, answer []byte) {
+		t.Errorf("POST = %d %.300s", status, answer) // the server only dies, it never refuses
+	})
 	time.Sleep(1500 * time.Millisecond)
 	if err := cmd.Process.Signal(syscall.SIGKILL); err != nil {
 		t.Fatal(err)
 	}
 	_ = cmd.Wait()
 	cancel()
-	wg.Wait()
+	acked := load.wait()
 	if len(acked) == 0 {
 		t.Fatal("no batch was acknowledged before the kill")
 	}

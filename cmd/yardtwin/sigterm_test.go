@@ -2,11 +2,8 @@ package main
 
 import (
 	"context"
-	"encoding/json"
-	"fmt"
 	"net/http"
 	"path/filepath"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -29,34 +26,8 @@ func TestSIGTERMUnderHTTPLoad(t *testing.T) {
 	dir := t.TempDir()
 	cmd, base := startProcess(t, bin, dir)
 
-	at := time.Date(2026, 11, 21, 8, 0, 0, 0, time.UTC)
-	var mu sync.Mutex
-	acked := map[string]bool{}
-	var wg sync.WaitGroup
-	for c := range 4 {
-		wg.Go(func() {
-			client := &http.Client{Timeout: 30 * time.Second}
-			owner := []string{"TRA", "TRB", "TRC", "TRD"}[c]
-			for n := 0; ; n++ {
-				ids := make([]string, 200)
-				batch := make([]json.RawMessage, 200)
-				for i := range batch {
-					k := n*200 + i
-					ids[i] = fmt.Sprintf("%s-%d", owner, k)
-					batch[i] = stackEvent(ids[i], box(owner, k), k, at.Add(time.Duration(k)*time.Second))
-				}
-				status, _, err := post(context.Background(), client, base, batch)
-				if err != nil || status != http.StatusAccepted {
-					return // the server is stopping: refused, reset or 503, and so not acknowledged
-				}
-				mu.Lock()
-				for _, id := range ids {
-					acked[id] = true
-				}
-				mu.Unlock()
-			}
-		})
-	}
+	// The server is stopping when it refuses (503): those batches are not acknowledged.
+	load := postLoad(context.Background(), base, []string{"TRA", "TRB", "TRC", "TRD"}, 200, false, func(int, []byte) {})
 	time.Sleep(1500 * time.Millisecond)
 	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
 		t.Fatal(err)
@@ -64,7 +35,7 @@ func TestSIGTERMUnderHTTPLoad(t *testing.T) {
 	if err := cmd.Wait(); err != nil {
 		t.Fatalf("serve after SIGTERM under load: %v", err)
 	}
-	wg.Wait()
+	acked := load.wait()
 	if len(acked) == 0 {
 		t.Fatal("no batch was acknowledged before SIGTERM")
 	}
