@@ -19,6 +19,7 @@ func TestModule(t *testing.T) {
 	var store es.Store
 	app := fxtest.New(t,
 		fx.Supply(Config{Dir: dir}),
+		fx.Provide(func() es.Clock { return time.Now }),
 		Module,
 		fx.Populate(&store),
 	)
@@ -39,7 +40,7 @@ func TestModule(t *testing.T) {
 }
 
 func TestModuleValidates(t *testing.T) {
-	err := fx.ValidateApp(fx.Supply(Config{Dir: t.TempDir()}), Module, fx.Invoke(func(es.Store) {}))
+	err := fx.ValidateApp(fx.Supply(Config{Dir: t.TempDir()}), fx.Provide(func() es.Clock { return time.Now }), Module, fx.Invoke(func(es.Store) {}))
 	if err != nil {
 		t.Fatal(err)
 	}

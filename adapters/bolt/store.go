@@ -77,8 +77,14 @@ type options struct {
 // 0 waits for ever).
 func WithLockTimeout(d time.Duration) Option { return func(o *options) { o.lockTimeout = d } }
 
-// WithClock sets the clock that stamps Recorded (default time.Now).
-func WithClock(now func() time.Time) Option { return func(o *options) { o.now = now } }
+// WithClock sets the clock that stamps Recorded (default, and for a nil clock: time.Now).
+func WithClock(clock es.Clock) Option {
+	return func(o *options) {
+		if clock != nil {
+			o.now = clock
+		}
+	}
+}
 
 // WithMaxGroup sets how many events the writer gathers from waiting appends into one transaction
 // (default 20,000). One append is never split, so a group may exceed it by the last append's size.
@@ -91,11 +97,11 @@ func WithMaxGroup(events int) Option { return func(o *options) { o.maxGroup = ma
 func WithIndexLag(events int) Option { return func(o *options) { o.indexLag = max(events, 0) } }
 
 // New opens the store that cfg describes. It is Open for fx and cmd.
-func New(cfg Config) (*Store, error) {
+func New(cfg Config, clock es.Clock) (*Store, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
-	return Open(cfg.withDefaults().Dir)
+	return Open(cfg.withDefaults().Dir, WithClock(clock))
 }
 
 // Open opens the store kept in dir, creating dir and the file when they do not exist, loads every

@@ -141,7 +141,7 @@ func TestConfig(t *testing.T) {
 
 func TestNew(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "nested", "data")
-	s, err := New(Config{Dir: dir})
+	s, err := New(Config{Dir: dir}, nil)
 	if err != nil {
 		t.Fatalf("new: %v", err)
 	}

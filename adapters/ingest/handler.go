@@ -15,9 +15,6 @@ import (
 	"github.com/yardtwin/yardtwin/domain/intake"
 )
 
-// Clock gives the time events are received; the store sets the recorded time itself.
-type Clock func() time.Time
-
 // Counters count every event the handler has settled:
 // Received = Stored + Duplicates + Rejected + DeadLettered.
 // An event whose batch failed to store is not settled; it is counted when it comes again.
@@ -67,13 +64,16 @@ type Handler struct {
 	store    es.Store
 	replies  *Replies
 	counters *Counters
-	now      Clock
+	now      es.Clock           // when a refused record becomes a dead letter; the store stamps Recorded itself
 	dialects map[string]Dialect // by DialectMetadata value; set by Speak before the router runs
 }
 
-// NewHandler returns a handler writing to store.
-func NewHandler(checker *contract.Checker, store es.Store, replies *Replies, counters *Counters) *Handler {
-	return &Handler{checker: checker, store: store, replies: replies, counters: counters, now: time.Now}
+// NewHandler returns a handler writing to store; clock is the twin's wall clock (time.Now if nil).
+func NewHandler(checker *contract.Checker, store es.Store, replies *Replies, counters *Counters, clock es.Clock) *Handler {
+	if clock == nil {
+		clock = time.Now
+	}
+	return &Handler{checker: checker, store: store, replies: replies, counters: counters, now: clock}
 }
 
 // Handle stores the events of a message from an in-process sender (the Gateway): all or nothing,

@@ -29,7 +29,7 @@ func newHandler(t *testing.T) (*Handler, es.Store, *Counters) {
 		t.Fatal(err)
 	}
 	counters := &Counters{}
-	return NewHandler(contract.NewChecker(contract.NewRegistry(), l), store, NewReplies(), counters), store, counters
+	return NewHandler(contract.NewChecker(contract.NewRegistry(), l), store, NewReplies(), counters, nil), store, counters
 }
 
 // envelope is a valid stacking report with the given id, at bay.

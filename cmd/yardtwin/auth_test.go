@@ -42,10 +42,10 @@ func send(t *testing.T, client *http.Client, method, url, token string, body []b
 // reading needs either, probes stay open, and too large a body is refused before it is read.
 func TestTokensOnARunningTwin(t *testing.T) {
 	base := runApp(t, serveFlags{
-		Data: t.TempDir(), MaxBody: 64 << 10,
+		Data: t.TempDir(), MaxBody: 64 << 10, Clock: onTestDay,
 		PublisherTokens: []string{testPublisherToken}, ViewerTokens: []string{testViewerToken},
 	})
-	at := time.Date(2026, 11, 21, 8, 0, 0, 0, time.UTC)
+	at := testDay
 	event := stackEvent("auth-1", box("AUT", 1), 0, at)
 	big := bytes.Repeat(append(append([]byte{}, event...), '\n'), 64<<10/len(event)+1)
 	tests := []struct {
@@ -93,10 +93,10 @@ func TestTokensOnARunningTwin(t *testing.T) {
 // EventSource, which cannot send headers) then work on the cookie.
 func TestMapWithViewerTokens(t *testing.T) {
 	base := runApp(t, serveFlags{
-		Data:            t.TempDir(),
+		Data: t.TempDir(), Clock: onTestDay,
 		PublisherTokens: []string{testPublisherToken}, ViewerTokens: []string{testViewerToken},
 	})
-	at := time.Date(2026, 11, 21, 8, 0, 0, 0, time.UTC)
+	at := testDay
 	if status, body := send(t, http.DefaultClient, "POST", base+"api/v1/events", testPublisherToken, stackEvent("map-1", box("MAP", 1), 0, at)); status != 202 {
 		t.Fatalf("POST = %d %s", status, body)
 	}

@@ -37,7 +37,7 @@ const (
 // embedded defaults, and in the same run the baseline: encoding/json decoding the same events (the
 // envelope and its data) on one goroutine. It reports both rates and their ratio.
 func BenchmarkIngestHTTP(b *testing.B) {
-	at := time.Date(2026, 11, 21, 8, 0, 0, 0, time.UTC)
+	at := testDay
 	for run := 0; run < b.N; run++ {
 		b.StopTimer()
 		events := make([]json.RawMessage, benchEvents)
@@ -45,7 +45,7 @@ func BenchmarkIngestHTTP(b *testing.B) {
 			events[k] = stackEvent(fmt.Sprintf("r%d-%d", run, k), box("BEN", k), k, at.Add(time.Duration(k)*time.Second))
 		}
 		decodeRate := decodeBaseline(b, events)
-		base := startTwin(b, b.TempDir())
+		base := startTwinWith(b, serveFlags{Data: b.TempDir(), Clock: onTestDay})
 		client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: benchClients}}
 		b.StartTimer()
 
@@ -165,7 +165,7 @@ func writeLog(n int) (string, uint64, error) {
 		return "", 0, err
 	}
 	defer store.Close()
-	at := time.Date(2026, 11, 21, 8, 0, 0, 0, time.UTC)
+	at := testDay
 	var batch []es.StreamEvents
 	for k := 0; k < n; k++ {
 		c := box("REB", k/4)
@@ -220,7 +220,7 @@ func BenchmarkIngestKafka(b *testing.B) {
 		raw := rawConsumeRate(b, broker, topic, benchEvents)
 		b.StartTimer()
 
-		base := startTwinWith(b, serveFlags{Data: b.TempDir(), KafkaBrokers: broker, KafkaTopic: topic, KafkaGroup: "twin"})
+		base := startTwinWith(b, serveFlags{Data: b.TempDir(), KafkaBrokers: broker, KafkaTopic: topic, KafkaGroup: "twin", Clock: onTestDay})
 		waitIngested(b, base, 1) // the group is joined: time the consumption, not the join
 		start := time.Now()
 		waitIngested(b, base, benchEvents)
@@ -279,8 +279,8 @@ func BenchmarkQueryLatency(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	base := startTwinWith(b, serveFlags{Data: b.TempDir(), Layout: layoutFile})
-	at := time.Date(2026, 11, 21, 8, 0, 0, 0, time.UTC)
+	base := startTwinWith(b, serveFlags{Data: b.TempDir(), Layout: layoutFile, Clock: onTestDay})
+	at := testDay
 	events := make([]json.RawMessage, 0, 2*boxes)
 	for i := range boxes {
 		c, s := box("LAT", i), synthetic.Slot(blocks, i)

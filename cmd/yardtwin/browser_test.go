@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/yardtwin/yardtwin/domain/es"
+	"github.com/yardtwin/yardtwin/domain/es/estest"
 	"github.com/yardtwin/yardtwin/domain/yard"
 	"github.com/yardtwin/yardtwin/scenarios/synthetic"
 )
@@ -219,7 +220,7 @@ func syntheticYard(t *testing.T, boxes int) string {
 		t.Fatal(err)
 	}
 	base := startTwinWith(t, serveFlags{Data: t.TempDir(), Layout: layoutFile})
-	at := time.Now().UTC().Add(-time.Minute) // recent: a fact recorded 15 min late raises an anomaly
+	at := estest.Now().Add(-time.Minute) // recent as the twin sees it: a fact recorded 15 min late raises an anomaly
 	events := make([]json.RawMessage, 0, 2*boxes)
 	for i := range boxes {
 		c, s := box("BRW", i), synthetic.Slot(blocks, i)

@@ -11,6 +11,7 @@ import (
 	"github.com/twmb/franz-go/pkg/kfake"
 	"github.com/twmb/franz-go/pkg/kmsg"
 
+	"github.com/yardtwin/yardtwin/domain/es/estest"
 	"github.com/yardtwin/yardtwin/domain/yard"
 )
 
@@ -47,7 +48,7 @@ func TestKafkaTwoConsumersShareTheTopic(t *testing.T) {
 			kafkago.Message{Key: key, Value: eventJSON(fmt.Sprintf("two-%d-restacked", k), second, at.Add(2*time.Minute))},
 		)
 	}
-	base := startTwinWith(t, serveFlags{Data: t.TempDir(), KafkaBrokers: broker, KafkaTopic: topic, KafkaGroup: "pair", KafkaConsumers: 2})
+	base := startTwinWith(t, serveFlags{Data: t.TempDir(), KafkaBrokers: broker, KafkaTopic: topic, KafkaGroup: "pair", KafkaConsumers: 2, Clock: estest.ClockAt(at)})
 	select { // records produced before the second member joins would all go to the first
 	case <-paired:
 	case <-time.After(60 * time.Second):

@@ -10,6 +10,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"sync"
 	"syscall"
@@ -18,6 +19,7 @@ import (
 
 	"github.com/yardtwin/yardtwin/adapters/bolt"
 	"github.com/yardtwin/yardtwin/domain/contract"
+	"github.com/yardtwin/yardtwin/domain/es/estest"
 	"github.com/yardtwin/yardtwin/projections"
 	"github.com/yardtwin/yardtwin/projections/checkpoint"
 	"github.com/yardtwin/yardtwin/projections/yardmap"
@@ -39,6 +41,9 @@ func buildBinary(t *testing.T) string {
 func startProcess(t *testing.T, bin, dir string, flags ...string) (*exec.Cmd, string) {
 	t.Helper()
 	args := append([]string{"serve", "--http", "127.0.0.1:0", "--data", dir, "--log-level", "warn", "--checkpoint-every", "200ms"}, flags...)
+	if c := estest.ClockSetting(); c != "" && !slices.Contains(flags, "--clock") {
+		args = append(args, "--clock", c) // a test that pins no clock runs the twin on the shifted wall clock
+	}
 	cmd := exec.Command(bin, args...)
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
@@ -87,7 +92,7 @@ func (l *clientLoad) wait() map[string]bool {
 func postLoad(ctx context.Context, base string, owners []string, size int, resend bool, refused func(status int, answer []byte)) *clientLoad {
 	l := &clientLoad{acked: map[string]bool{}}
 	client := &http.Client{Timeout: 30 * time.Second}
-	at := time.Date(2026, 11, 21, 8, 0, 0, 0, time.UTC)
+	at := testDay
 	for _, owner := range owners {
 		l.wg.Go(func() {
 			var previous []json.RawMessage
@@ -131,7 +136,7 @@ func TestKill9LosesNothing(t *testing.T) {
 	}
 	bin := buildBinary(t)
 	dir := t.TempDir()
-	cmd, base := startProcess(t, bin, dir)
+	cmd, base := startProcess(t, bin, dir, "--clock", onTestDay) // postLoad's events happen on testDay
 
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
@@ -157,7 +162,7 @@ func TestKill9LosesNothing(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(dir, "projections", yardmap.Name+".snap")); err != nil {
 		t.Fatalf("no projection checkpoint was saved before the kill: %v", err)
 	}
-	restarted, base := startProcess(t, bin, dir)
+	restarted, base := startProcess(t, bin, dir, "--clock", onTestDay)
 	waitProjected(t, base)
 	var live yardmap.Summary
 	getJSON(t, base+"api/v1/yard", &live)

@@ -112,16 +112,16 @@ func loadServeTerminal(f serveFlags) (terminal, error) {
 
 // runDemo starts the feed once the projection has folded what is already stored, so that the
 // simulated terminal continues from the twin's yard instead of stacking into taken slots.
-func runDemo(lc fx.Lifecycle, sd fx.Shutdowner, sc demoScenario, t terminal, sink simulator.Sink, store es.Store, runner *projections.Runner, model *yardmap.Model, log *slog.Logger) {
+func runDemo(lc fx.Lifecycle, sd fx.Shutdowner, sc demoScenario, t terminal, sink simulator.Sink, store es.Store, runner *projections.Runner, model *yardmap.Model, clock es.Clock, log *slog.Logger) {
 	background(lc, "demo feed", func(ctx context.Context) error {
-		return feedDemo(ctx, sc, t.Layout, sink, store, runner, model, log)
+		return feedDemo(ctx, sc, t.Layout, sink, store, runner, model, clock, log)
 	}, func(err error) {
 		log.Error("demo feed stopped", "err", err)
 		_ = sd.Shutdown(fx.ExitCode(1))
 	})
 }
 
-func feedDemo(ctx context.Context, sc demoScenario, layout *yard.Layout, sink simulator.Sink, store es.Store, runner *projections.Runner, model *yardmap.Model, log *slog.Logger) error {
+func feedDemo(ctx context.Context, sc demoScenario, layout *yard.Layout, sink simulator.Sink, store es.Store, runner *projections.Runner, model *yardmap.Model, clock es.Clock, log *slog.Logger) error {
 	head, err := store.Head(ctx)
 	if err != nil {
 		return fmt.Errorf("demo: %w", err)
@@ -134,7 +134,7 @@ func feedDemo(ctx context.Context, sc demoScenario, layout *yard.Layout, sink si
 		}
 	}
 	initial := initialYard(model)
-	feed, err := simulator.NewFeed(sc.Scenario, layout, simulator.Options{Start: time.Now().UTC(), Initial: initial, Logger: log})
+	feed, err := simulator.NewFeed(sc.Scenario, layout, simulator.Options{Start: clock().UTC(), Initial: initial, Logger: log})
 	if err != nil {
 		return fmt.Errorf("demo: %w", err)
 	}

@@ -193,7 +193,7 @@ func TestEventsPublishRefusesInvalid(t *testing.T) {
 // stackedFile writes n valid ContainerStacked reports, one box each, and returns the file's path.
 func stackedFile(t *testing.T, n int) string {
 	t.Helper()
-	at := time.Date(2026, 11, 21, 8, 0, 0, 0, time.UTC)
+	at := testDay
 	lines := make([]string, n)
 	for i := range lines {
 		lines[i] = string(stackEvent(fmt.Sprintf("pub-%d", i), box("PUB", i), i, at.Add(time.Duration(i)*time.Second)))
@@ -204,8 +204,8 @@ func stackedFile(t *testing.T, n int) string {
 // TestEventsPublishHTTP publishes a file to a running twin twice: the first time stores every
 // event, the second finds them all stored. A file the twin refuses is reported line by line.
 func TestEventsPublishHTTP(t *testing.T) {
-	base := startTwin(t, t.TempDir())
-	const n = 2500 // batches of 1000, 1000 and 500
+	base := startTwinWith(t, serveFlags{Data: t.TempDir(), Clock: onTestDay}) // stackedFile's events happen on testDay
+	const n = 2500                                                            // batches of 1000, 1000 and 500
 	path := stackedFile(t, n)
 
 	tests := []struct {
@@ -312,7 +312,7 @@ func TestEventsPublishKafka(t *testing.T) {
 	addr := cluster.ListenAddrs()[0]
 
 	// The boxes take turns, so that each batch mixes every stream.
-	at := time.Date(2026, 11, 21, 8, 0, 0, 0, time.UTC)
+	at := testDay
 	var stdin strings.Builder
 	lineOf := map[string]string{} // event id → line
 	for seq := range perBox {

@@ -51,7 +51,7 @@ func produce(t testing.TB, broker, topic string, msgs []kafkago.Message) {
 
 // stackRecords are n good stacking events as Kafka records, keyed by their stream, with ids prefix-k.
 func stackRecords(prefix, owner string, n int) []kafkago.Message {
-	at := time.Date(2026, 11, 21, 8, 0, 0, 0, time.UTC)
+	at := testDay
 	out := make([]kafkago.Message, n)
 	for k := range out {
 		c := box(owner, k)
@@ -82,7 +82,7 @@ func waitIngested(t testing.TB, base string, n uint64) ingest.Stats {
 func TestKafkaIngest(t *testing.T) {
 	broker := startKafka(t)
 	const topic = "yard.events"
-	base := startTwinWith(t, serveFlags{Data: t.TempDir(), KafkaBrokers: broker, KafkaTopic: topic, KafkaGroup: "twin"})
+	base := startTwinWith(t, serveFlags{Data: t.TempDir(), KafkaBrokers: broker, KafkaTopic: topic, KafkaGroup: "twin", Clock: onTestDay})
 
 	good := stackRecords("k", "KAF", 200)
 	malformed := kafkago.Message{Key: []byte("container-KAFU0000000"), Value: []byte(`{"specversion":"1.0","id":"bad-1","source":"s","type":"yard.ContainerStacked","time":"2026-11-21T08:00:00Z","data":{"container":"KAFU0000000","block":"A01","bay":1,"row":1,"tier":0,"crane":"RTG01"}}`),
@@ -174,7 +174,7 @@ func kafkaKill9(t *testing.T, consumers int) {
 
 	bin := buildBinary(t)
 	dir := t.TempDir()
-	flags := []string{"--kafka-brokers", broker, "--kafka-topic", topic, "--kafka-consumers", fmt.Sprint(consumers)}
+	flags := []string{"--kafka-brokers", broker, "--kafka-topic", topic, "--kafka-consumers", fmt.Sprint(consumers), "--clock", onTestDay}
 	cmd, base := startProcess(t, bin, dir, flags...)
 	if paired != nil {
 		// Killed while its second member's first JoinGroup is still waiting, a process leaves

@@ -58,8 +58,8 @@ func TestDemoFillsTheYard(t *testing.T) {
 }
 
 func TestPostedEventsReachTheYard(t *testing.T) {
-	base := startTwin(t, t.TempDir())
-	at := time.Date(2026, 11, 21, 8, 0, 0, 0, time.UTC)
+	base := startTwinWith(t, serveFlags{Data: t.TempDir(), Clock: onTestDay})
+	at := testDay
 	c := box("TST", 1)
 	status, answer, err := post(context.Background(), http.DefaultClient, base, []json.RawMessage{stackEvent("ev-1", c, 0, at)})
 	if err != nil || status != http.StatusAccepted {
@@ -99,8 +99,8 @@ func TestPostedEventsReachTheYard(t *testing.T) {
 }
 
 func TestAPIAnswers(t *testing.T) {
-	base := startTwin(t, t.TempDir())
-	at := time.Date(2026, 11, 21, 8, 0, 0, 0, time.UTC)
+	base := startTwinWith(t, serveFlags{Data: t.TempDir(), Clock: onTestDay})
+	at := testDay
 	good := stackEvent("ev-1", box("TST", 1), 0, at)
 	malformed := json.RawMessage(`{"specversion":"1.0","id":"ev-2","source":"s","type":"yard.ContainerStacked","time":"2026-11-21T08:00:00Z","data":{"container":"TSTU0000010","block":"A01","bay":1,"row":1,"tier":0,"crane":"RTG01"}}`)
 	tests := []struct {
@@ -166,8 +166,8 @@ func TestSchemaEndpoints(t *testing.T) {
 }
 
 func TestYardQueries(t *testing.T) {
-	base := startTwin(t, t.TempDir())
-	at := time.Date(2026, 11, 21, 8, 0, 0, 0, time.UTC)
+	base := startTwinWith(t, serveFlags{Data: t.TempDir(), Clock: onTestDay})
+	at := testDay
 	events := []json.RawMessage{stackEvent("q-1", box("QRY", 1), 0, at), stackEvent("q-2", box("QRY", 2), 8, at)} // A01 bays 1 and 2
 	if status, answer, err := post(context.Background(), http.DefaultClient, base, events); err != nil || status != http.StatusAccepted {
 		t.Fatalf("POST = %d %s %v", status, answer, err)

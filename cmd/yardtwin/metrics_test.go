@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"net/http"
 	"testing"
-	"time"
 
 	"github.com/yardtwin/yardtwin/adapters/httpapi/httpapitest"
 )
@@ -14,8 +13,8 @@ import (
 // TestMetricsOfARunningTwin posts events to the twin, one of them twice, and reads the ingest counters
 // and the projections' lag back from /metrics once the yard has caught up; /readyz then answers ready.
 func TestMetricsOfARunningTwin(t *testing.T) {
-	base := startTwin(t, t.TempDir())
-	at := time.Date(2026, 11, 21, 8, 0, 0, 0, time.UTC)
+	base := startTwinWith(t, serveFlags{Data: t.TempDir(), Clock: onTestDay})
+	at := testDay
 	var events []json.RawMessage
 	for i := range 3 {
 		events = append(events, stackEvent(fmt.Sprintf("ev-%d", i), box("MET", i), i, at))

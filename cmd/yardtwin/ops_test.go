@@ -66,9 +66,10 @@ func TestNoSecretInTheLog(t *testing.T) {
 	}
 	var log lockedBuffer
 	f.LogOutput = &log
+	f.Clock = onTestDay
 	base, stop := runAppStop(t, f)
 
-	at := time.Date(2026, 11, 21, 8, 0, 0, 0, time.UTC)
+	at := testDay
 	if status, body := send(t, http.DefaultClient, "POST", base+"api/v1/events", publisher, stackEvent("log-1", box("LOG", 1), 0, at)); status != 202 {
 		t.Fatalf("POST = %d %s", status, body)
 	}
@@ -171,7 +172,7 @@ func TestConsumerLag(t *testing.T) {
 func TestKafkaMetricsOfARunningTwin(t *testing.T) {
 	broker := startKafka(t)
 	produce(t, broker, "yard.events", stackRecords("met", "KMT", 100))
-	base := startTwinWith(t, serveFlags{Data: t.TempDir(), KafkaBrokers: broker, KafkaTopic: "yard.events", KafkaGroup: "twin"})
+	base := startTwinWith(t, serveFlags{Data: t.TempDir(), KafkaBrokers: broker, KafkaTopic: "yard.events", KafkaGroup: "twin", Clock: onTestDay})
 	waitStored(t, base, 100)
 	deadline := time.Now().Add(30 * time.Second)
 	for {

@@ -8,6 +8,8 @@ import (
 	"testing"
 	"time"
 
+	"go.uber.org/fx"
+
 	"github.com/yardtwin/yardtwin/domain/es"
 	"github.com/yardtwin/yardtwin/domain/yard"
 )
@@ -15,8 +17,11 @@ import (
 // TestTimeTravel asks the yard's read endpoints about the past: at an event time, and as known at
 // a recorded time.
 func TestTimeTravel(t *testing.T) {
-	base := startTwin(t, t.TempDir())
-	t0 := time.Date(2026, 11, 21, 8, 0, 0, 0, time.UTC)
+	// The twin's clock starts at t0 and is the test's too: "as known between the reports" is read
+	// off the clock that stamps the reports.
+	t0 := testDay
+	clock := es.ClockSetting{Start: t0}.Clock(time.Now)
+	base, _ := runTwin(t, serveFlags{Data: t.TempDir()}, fx.Replace(clock))
 	a, b := box("TTV", 1), box("TTV", 2)
 	event := func(id string, ev es.Event, at time.Time) json.RawMessage {
 		d, _ := json.Marshal(ev)
@@ -31,7 +36,7 @@ func TestTimeTravel(t *testing.T) {
 	send(event("tt-1", yard.ContainerStacked(slotted(a, 0)), t0))
 	send(event("tt-2", yard.ContainerLifted(slotted(a, 0)), t0.Add(time.Hour)), event("tt-3", yard.ContainerStacked(slotted(b, 8)), t0.Add(time.Hour)))
 	time.Sleep(10 * time.Millisecond)
-	between := time.Now().UTC()
+	between := clock()
 	time.Sleep(10 * time.Millisecond)
 	// A late report, recorded now, of something that happened at t0+30 min.
 	send(event("tt-4", yard.ContainerHeld{Container: a, Hold: "customs"}, t0.Add(30*time.Minute)))

@@ -8,7 +8,6 @@ import (
 	"net/http"
 	"strings"
 	"testing"
-	"time"
 
 	"go.uber.org/fx"
 
@@ -35,11 +34,11 @@ func runAppStop(t *testing.T, f serveFlags, extra ...fx.Option) (string, func())
 // answered by the query twin; each refuses the other's work with the reason.
 func TestIngestAndQueryProcessesShareAStore(t *testing.T) {
 	var shared es.Store
-	ingestBase := runApp(t, serveFlags{Role: "ingest", Data: t.TempDir()}, fx.Populate(&shared))
-	queryBase := runApp(t, serveFlags{Role: "query", Data: t.TempDir()},
+	ingestBase := runApp(t, serveFlags{Role: "ingest", Data: t.TempDir(), Clock: onTestDay}, fx.Populate(&shared))
+	queryBase := runApp(t, serveFlags{Role: "query", Data: t.TempDir(), Clock: onTestDay},
 		fx.Decorate(func(es.Store) es.Store { return shared }))
 
-	at := time.Date(2026, 11, 21, 8, 0, 0, 0, time.UTC)
+	at := testDay
 	var events []json.RawMessage
 	for i := range 3 {
 		events = append(events, stackEvent(fmt.Sprintf("role-%d", i), box("ROL", i), i, at))

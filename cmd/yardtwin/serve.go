@@ -74,6 +74,9 @@ type serveFlags struct {
 	KafkaSASLMechanism string
 	KafkaSASLUser      string
 	KafkaSASLPassword  string
+	// Clock is the twin's wall clock (es.ParseClockSetting): empty for the system clock, an instant
+	// to start from, or a shift. Tests on fixed dates set it; so do replays of a past day's traffic.
+	Clock string
 	// ReadyLag is how many events the projections may trail the store by while /readyz answers ready.
 	ReadyLag int
 	// MaxBody is the largest request body accepted, in bytes.
@@ -142,6 +145,7 @@ func serveSettings(fs *pflag.FlagSet, f *serveFlags) *settings {
 	s.Int(&f.Seed, "seed", "YARDTWIN_SEED", 0, "demo random seed (default: the scenario's)")
 	s.Int(&f.Lanes, "ingest-lanes", "YARDTWIN_INGEST_LANES", 4, "in-process bus topics handled in parallel")
 	s.Duration(&f.CheckpointEvery, "checkpoint-every", "YARDTWIN_CHECKPOINT_EVERY", 30*time.Second, "how often projection snapshots are saved")
+	s.String(&f.Clock, "clock", "YARDTWIN_CLOCK", "", "the twin's wall clock: empty for the system clock, an instant to start from (2026-11-22T08:00:00Z: replaying a past day's traffic) or a shift (+8760h)")
 	s.Int(&f.ReadyLag, "ready-lag", "YARDTWIN_READY_LAG", 10_000, "events the projections may trail the store by while /readyz answers ready")
 	s.String(&f.KafkaBrokers, "kafka-brokers", "YARDTWIN_KAFKA_BROKERS", "", "Kafka bootstrap brokers, host:port[,host:port]; consume events from Kafka too")
 	s.String(&f.KafkaTopic, "kafka-topic", "YARDTWIN_KAFKA_TOPIC", "yard.events", "Kafka topic integrators publish events to; refused records go to <topic>.dlq")
@@ -174,9 +178,14 @@ func serveOptions(f serveFlags) fx.Option {
 	if err != nil {
 		return fx.Error(err)
 	}
+	setting, err := es.ParseClockSetting(f.Clock)
+	if err != nil {
+		return fx.Error(fmt.Errorf("--clock: %w", err))
+	}
+	clock := setting.Clock(time.Now)
 	common := fx.Options(
 		fx.Supply(
-			f, role,
+			f, role, clock,
 			httpapi.Config{MaxBody: f.MaxBody, Role: role, Access: httpapi.Access{PublisherTokens: f.PublisherTokens, ViewerTokens: f.ViewerTokens}},
 			httpapiListen(f.HTTP, os.Stdout),
 		),
@@ -262,6 +271,9 @@ func (f serveFlags) validate() error {
 	}
 	if f.Lanes < 1 || f.Lanes > 64 {
 		bad("--ingest-lanes: %d is outside 1..64", f.Lanes)
+	}
+	if _, err := es.ParseClockSetting(f.Clock); err != nil {
+		bad("--clock: %v", err)
 	}
 	if f.ReadyLag < 0 {
 		bad("--ready-lag: %d is negative", f.ReadyLag)

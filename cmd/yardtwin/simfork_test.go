@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/yardtwin/yardtwin/domain/es/estest"
 	"github.com/yardtwin/yardtwin/domain/gate"
 	"github.com/yardtwin/yardtwin/domain/yard"
 	"github.com/yardtwin/yardtwin/projections/kpi"
@@ -23,7 +24,7 @@ func TestSimForkFromLiveTwin(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts a twin and feeds it a simulated demo")
 	}
-	t0 := time.Now().UTC().Truncate(time.Second)
+	t0 := estest.Now().Truncate(time.Second) // the demo starts at the twin's now
 	base := startTwinWith(t, serveFlags{Data: t.TempDir(), Demo: demoScenarioFile, Speed: 3000})
 	at := t0.Add(time.Hour)
 	end := at.Add(time.Hour)
@@ -97,8 +98,8 @@ func TestSimForkFromLiveTwin(t *testing.T) {
 // TestSimForkKeepsEntryTimes forks from a twin holding two boxes: one gated in two days before
 // the fork, one only seen stacked. The fork takes the first with its entry and the second without.
 func TestSimForkKeepsEntryTimes(t *testing.T) {
-	base := startTwin(t, t.TempDir())
 	at := time.Date(2026, 11, 20, 8, 0, 0, 0, time.UTC)
+	base := startTwinWith(t, serveFlags{Data: t.TempDir(), Clock: estest.ClockAt(at)})
 	in, seen := box("ENT", 1), box("ENT", 2)
 	entered := at.Add(-48 * time.Hour)
 	events := []json.RawMessage{

@@ -16,6 +16,7 @@ import (
 	"go.uber.org/fx"
 
 	"github.com/yardtwin/yardtwin/domain/es"
+	"github.com/yardtwin/yardtwin/domain/es/estest"
 	"github.com/yardtwin/yardtwin/domain/iso6346"
 	"github.com/yardtwin/yardtwin/domain/yard"
 )
@@ -29,6 +30,14 @@ func (w urlWriter) Write(p []byte) (int, error) {
 	}
 	return len(p), nil
 }
+
+// testDay is when the events the twin tests build happen. A twin fed such events runs on a clock
+// started there (Clock: onTestDay), so that they reach it on time whatever day the tests run; a
+// twin that pins no clock runs on estest.WallClock, which make test moves a year ahead once.
+var testDay = time.Date(2026, 11, 21, 8, 0, 0, 0, time.UTC)
+
+// onTestDay is the clock setting of a twin whose test builds events on testDay.
+var onTestDay = estest.ClockAt(testDay)
 
 // startTwin runs "serve" in process on a free loopback port with its data in dir, and returns the
 // base URL (ending in /). The twin stops when the test ends.
@@ -50,6 +59,9 @@ func startTwinWith(t testing.TB, f serveFlags) string {
 func runTwin(t testing.TB, f serveFlags, extra ...fx.Option) (string, func()) {
 	t.Helper()
 	f.HTTP = "127.0.0.1:0"
+	if f.Clock == "" { // a test that pins no clock runs the twin on the (possibly shifted) wall clock
+		f.Clock = estest.ClockSetting()
+	}
 	f.Lanes = max(f.Lanes, 4)
 	f.KafkaConsumers = max(f.KafkaConsumers, 1)
 	if f.LogLevel == "" {
