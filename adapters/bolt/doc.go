@@ -37,8 +37,14 @@
 // waiting (up to WithMaxGroup events) and decides them one after the other in a single transaction,
 // each against the stream versions as the appends before it left them, then commits and fsyncs once
 // for all of them. A refused append (a conflict) is simply not written; the others in its group are.
-// Stream versions are kept in memory (loaded on Open, about a hundred bytes per stream) so that
-// deciding needs no index lookups.
+//
+// Deciding needs each stream's version. The versions of the streams used most recently are kept in
+// memory (WithHeadCache, 200,000 streams by default, about a hundred bytes each): the active yard's
+// boxes, machines, visits and blocks are decided without an index lookup. Any other stream's
+// version is the last version in the tail when the tail holds its events (the tail holds a
+// stream's newest ones), and otherwise the last key of the stream's range in the streams bucket,
+// found by one seek in the writer's own transaction. So memory follows the yard, not the number of
+// streams ever written (one per container ever seen), and Open reads no stream's version at all.
 //
 // # Reading
 //

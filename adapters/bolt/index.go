@@ -52,6 +52,17 @@ func (t *tail) since(stream string, from, visible uint64) []tailEntry {
 	return slices.Clone(all[i:j])
 }
 
+// last returns the version of stream's last event in the tail, if it has any.
+func (t *tail) last(stream string) (uint64, bool) {
+	t.mu.RLock()
+	defer t.mu.RUnlock()
+	all := t.streams[stream]
+	if len(all) == 0 {
+		return 0, false
+	}
+	return all[len(all)-1].version, true
+}
+
 // idEntry is where an event id is stored.
 type idEntry struct{ pos, version uint64 }
 
@@ -64,9 +75,8 @@ func indexedIn(tx *bbolt.Tx) (uint64, error) {
 	return binary.BigEndian.Uint64(v), nil
 }
 
-// loadTail rebuilds what the index buckets do not hold yet from the log: the tail, the pending ids
-// and the heads of the streams it touches. heads must already hold the versions in the streams
-// bucket.
+// loadTail rebuilds what the index buckets do not hold yet from the log: the tail and the pending
+// ids.
 func (s *Store) loadTail(tx *bbolt.Tx) error {
 	indexed, err := indexedIn(tx)
 	if err != nil {
@@ -86,7 +96,6 @@ func (s *Store) loadTail(tx *bbolt.Tx) error {
 		name := string(stream)
 		t.streams[name] = append(t.streams[name], tailEntry{version: version, pos: pos})
 		s.pending[string(id)] = idEntry{pos: pos, version: version}
-		s.heads[name] = version
 	}
 	s.tail.Store(t)
 	return nil

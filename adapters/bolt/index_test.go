@@ -111,8 +111,8 @@ func TestReopenReplaysTail(t *testing.T) {
 	if got := len(s.pending); got != 10 {
 		t.Errorf("%d ids pending after reopening, want 10", got)
 	}
-	if got := s.heads["block-B07"]; got != 10 {
-		t.Errorf("block-B07 at version %d, want 10", got)
+	if got, _ := s.tail.Load().last("block-B07"); got != 10 {
+		t.Errorf("block-B07 at version %d in the tail, want 10", got)
 	}
 	// This append takes the pending events into the buckets.
 	if _, err := s.Append(t.Context(), estest.To("block-B07", 10, "e10")); err != nil {

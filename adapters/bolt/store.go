@@ -6,7 +6,6 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
-	"math"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -45,8 +44,9 @@ type Store struct {
 	closed   bool
 	closedCh chan struct{} // closed by Close, to wake subscriptions
 
-	// heads maps each stream to its version. Open fills it; then only the writer goroutine uses it.
-	heads map[string]uint64
+	// heads holds the versions of the streams used most recently (WithHeadCache); the others are
+	// looked up in the tail or the streams bucket. Only the writer goroutine uses it.
+	heads *headCache
 	// indexLag is how many events the index buckets may trail the log by.
 	indexLag int
 	// pending holds the ids of the events after the index watermark, which the ids bucket does not
@@ -71,6 +71,7 @@ type options struct {
 	now         func() time.Time
 	maxGroup    int
 	indexLag    int
+	headCache   int
 }
 
 // WithLockTimeout sets how long Open waits for another process to release the file (default 2 s;
@@ -96,6 +97,13 @@ func WithMaxGroup(events int) Option { return func(o *options) { o.maxGroup = ma
 // them from the log. 0 writes the buckets in every commit. Memory: about 150 bytes per event.
 func WithIndexLag(events int) Option { return func(o *options) { o.indexLag = max(events, 0) } }
 
+// WithHeadCache sets how many stream versions the writer keeps in memory (default 200,000; at least
+// 2). Deciding an append needs the version of each stream it writes: a stream among the last
+// used is answered from memory, another costs a lookup in the streams index (a B-tree seek, a few
+// microseconds). Size it to the active yard: boxes present, machines, open visits and blocks,
+// with room to spare. Memory: about 100 bytes per stream, whatever the length of the log.
+func WithHeadCache(streams int) Option { return func(o *options) { o.headCache = max(streams, 2) } }
+
 // New opens the store that cfg describes. It is Open for fx and cmd.
 func New(cfg Config, clock es.Clock) (*Store, error) {
 	if err := cfg.Validate(); err != nil {
@@ -104,12 +112,13 @@ func New(cfg Config, clock es.Clock) (*Store, error) {
 	return Open(cfg.withDefaults().Dir, WithClock(clock))
 }
 
-// Open opens the store kept in dir, creating dir and the file when they do not exist, loads every
-// stream's version into memory and indexes the events the index buckets do not hold yet. Only one process at a time can have the file open; Open waits for
+// Open opens the store kept in dir, creating dir and the file when they do not exist, and indexes
+// in memory the events the index buckets do not hold yet (at most WithIndexLag of them); its work
+// does not grow with the log or the number of streams. Only one process at a time can have the file open; Open waits for
 // the lock (WithLockTimeout) and then fails. A file that is not a yardtwin event store gives an error
 // matching ErrNotStore.
 func Open(dir string, opts ...Option) (*Store, error) {
-	o := options{lockTimeout: 2 * time.Second, now: time.Now, maxGroup: 20_000, indexLag: 50_000}
+	o := options{lockTimeout: 2 * time.Second, now: time.Now, maxGroup: 20_000, indexLag: 50_000, headCache: 200_000}
 	for _, opt := range opts {
 		opt(&o)
 	}
@@ -135,7 +144,7 @@ func Open(dir string, opts ...Option) (*Store, error) {
 		reqs:       make(chan *request, 256),
 		writerDone: make(chan struct{}),
 		closedCh:   make(chan struct{}),
-		heads:      map[string]uint64{},
+		heads:      newHeadCache(o.headCache),
 		indexLag:   o.indexLag,
 		pending:    map[string]idEntry{},
 		notify:     make(chan struct{}),
@@ -165,7 +174,7 @@ func openError(path string, waited time.Duration, err error) error {
 }
 
 // load creates the buckets of a new file, or checks those of an existing one and reads its head and
-// every stream's version.
+// its tail.
 func (s *Store) load() error {
 	fresh := false
 	err := s.db.View(func(tx *bbolt.Tx) error {
@@ -233,39 +242,8 @@ func (s *Store) load() error {
 			}
 			s.head.Store(binary.BigEndian.Uint64(k))
 		}
-		if err := loadHeads(tx.Bucket(bucketStreams), s.heads); err != nil {
-			return err
-		}
 		return s.loadTail(tx)
 	})
-}
-
-// loadHeads sets heads[stream] to the last version of every stream in the stream index. It visits
-// two keys per stream, not every event: from a stream's first key it seeks past the stream's last
-// possible key and steps back.
-func loadHeads(b *bbolt.Bucket, heads map[string]uint64) error {
-	c := b.Cursor()
-	for k, _ := c.First(); k != nil; k, _ = c.Next() {
-		stream, _, ok := splitStreamKey(k)
-		if !ok {
-			return fmt.Errorf("%w: stream index key %x", errDamaged, k)
-		}
-		upper := streamKey(string(stream), math.MaxUint64)
-		switch next, _ := c.Seek(upper); {
-		case next == nil:
-			k, _ = c.Last()
-		case !bytes.Equal(next, upper):
-			k, _ = c.Prev()
-		default:
-			k = next
-		}
-		last, version, ok := splitStreamKey(k)
-		if !ok || !bytes.Equal(last, stream) {
-			return fmt.Errorf("%w: stream index key %x", errDamaged, k)
-		}
-		heads[string(stream)] = version
-	}
-	return nil
 }
 
 // Close stops accepting appends, waits for those already handed over to be committed, ends

@@ -15,23 +15,30 @@ import (
 
 // TestContract runs the contract with the index buckets written in every commit, trailing the log
 // by a few events (so that most reads combine buckets and tail, and reopening replays a tail), and
-// with the default lag (nothing reaches the buckets in these small tests).
+// with the default lag (nothing reaches the buckets in these small tests); each with the default
+// cache of stream versions and with one of two streams, so that most versions are looked up in the
+// tail or the streams bucket.
 func TestContract(t *testing.T) {
 	for _, lag := range []int{0, 3, 50_000} {
-		t.Run(fmt.Sprintf("IndexLag%d", lag), func(t *testing.T) {
-			estest.Run(t, func(t *testing.T) es.Store {
-				s := mustOpen(t, t.TempDir(), WithIndexLag(lag))
-				return s
+		for _, heads := range []int{200_000, 2} {
+			t.Run(fmt.Sprintf("IndexLag%d/HeadCache%d", lag, heads), func(t *testing.T) {
+				contract(t, WithIndexLag(lag), WithHeadCache(heads))
 			})
-			estest.RunDurable(t, func(t *testing.T, dir string) es.Store {
-				s, err := Open(dir, WithIndexLag(lag))
-				if err != nil {
-					t.Fatalf("open: %v", err)
-				}
-				return s
-			})
-		})
+		}
 	}
+}
+
+func contract(t *testing.T, opts ...Option) {
+	estest.Run(t, func(t *testing.T) es.Store {
+		return mustOpen(t, t.TempDir(), opts...)
+	})
+	estest.RunDurable(t, func(t *testing.T, dir string) es.Store {
+		s, err := Open(dir, opts...)
+		if err != nil {
+			t.Fatalf("open: %v", err)
+		}
+		return s
+	})
 }
 
 func TestOpenRefusesForeignFiles(t *testing.T) {

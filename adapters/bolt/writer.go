@@ -190,7 +190,9 @@ func (s *Store) commit(group []*request) {
 	}
 
 	last := g.next - 1
-	maps.Copy(s.heads, g.heads)
+	for stream, version := range g.heads {
+		s.heads.put(stream, version)
+	}
 	if flush {
 		clear(s.pending)
 		s.tail.Store(newTail(last))
@@ -214,12 +216,26 @@ type groupState struct {
 	recorded                     time.Time          // Recorded of every event in this transaction
 }
 
-// head returns a stream's version as this transaction has left it so far.
-func (g *groupState) head(stream string) uint64 {
+// head returns a stream's version as this transaction has left it so far: from the group, the
+// cache of recent streams, the tail not yet indexed (which holds a stream's newest events when it
+// holds any), or the streams bucket, in that order.
+func (g *groupState) head(stream string) (uint64, error) {
 	if v, ok := g.heads[stream]; ok {
-		return v
+		return v, nil
 	}
-	return g.store.heads[stream]
+	s := g.store
+	if v, ok := s.heads.get(stream); ok {
+		return v, nil
+	}
+	v, ok := s.tail.Load().last(stream)
+	if !ok {
+		var err error
+		if v, err = lastVersion(g.streams, stream); err != nil {
+			return 0, err
+		}
+	}
+	s.heads.put(stream, v)
+	return v, nil
 }
 
 // plan is one append, decided: what it reports and the new events it stores.
@@ -246,7 +262,10 @@ func (g *groupState) plan(r *request) (*plan, error) {
 	for _, se := range r.batch {
 		before, ok := p.heads[se.Stream]
 		if !ok {
-			before = g.head(se.Stream)
+			var err error
+			if before, err = g.head(se.Stream); err != nil {
+				return nil, err
+			}
 		}
 		version := before
 		for i := range se.Events {

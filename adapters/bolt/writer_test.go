@@ -68,7 +68,7 @@ func TestCommitDecidesEachAppend(t *testing.T) {
 		t.Errorf("head = %d, want 5", h)
 	}
 	for stream, want := range map[string]uint64{"block-B07": 3, "block-B08": 1, "block-B09": 1} {
-		if got := s.heads[stream]; got != want {
+		if got, _ := s.heads.get(stream); got != want {
 			t.Errorf("%s at version %d in memory, want %d", stream, got, want)
 		}
 	}
