@@ -27,7 +27,7 @@ import (
 )
 
 // buildBinary compiles yardtwin once for the process-level tests.
-func buildBinary(t *testing.T) string {
+func buildBinary(t testing.TB) string {
 	t.Helper()
 	bin := filepath.Join(t.TempDir(), "yardtwin")
 	out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput()
@@ -38,7 +38,7 @@ func buildBinary(t *testing.T) string {
 }
 
 // startProcess runs "yardtwin serve" on a free port with extra flags and returns the base URL.
-func startProcess(t *testing.T, bin, dir string, flags ...string) (*exec.Cmd, string) {
+func startProcess(t testing.TB, bin, dir string, flags ...string) (*exec.Cmd, string) {
 	t.Helper()
 	args := append([]string{"serve", "--http", "127.0.0.1:0", "--data", dir, "--log-level", "warn", "--checkpoint-every", "200ms"}, flags...)
 	if c := estest.ClockSetting(); c != "" && !slices.Contains(flags, "--clock") {

@@ -1,0 +1,390 @@
+//go:build soak
+
+package main
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"net/http"
+	"net/url"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	kafkago "github.com/segmentio/kafka-go"
+
+	"github.com/yardtwin/yardtwin/adapters/httpapi/httpapitest"
+	"github.com/yardtwin/yardtwin/domain/contract"
+	"github.com/yardtwin/yardtwin/domain/es"
+	"github.com/yardtwin/yardtwin/domain/es/estest"
+	"github.com/yardtwin/yardtwin/scenarios/tangermed"
+	"github.com/yardtwin/yardtwin/simulator"
+)
+
+// The soak's settings: go test -tags soak -bench Soak ./cmd/yardtwin -args -soak.events 12000000.
+var (
+	soakEvents = flag.Int("soak.events", 12_000_000, "events to feed (the demo's mix; a simulated year is about 12 M)")
+	soakChunk  = flag.Int("soak.chunk", 1_000_000, "events between two reports")
+	soakVia    = flag.String("soak.via", "http", "how the events reach the twin: http (POST in batches) or kafka (an in-process broker)")
+	soakOut    = flag.String("soak.out", "out/soak.tsv", "file the per-chunk figures are written to (tab-separated)")
+)
+
+// BenchmarkSoak feeds the demo terminal's events, a simulated year of them, into "yardtwin serve"
+// run as a process on its embedded defaults, and reports after every chunk (a million events) the
+// rates at which they were stored and projected, the process's anonymous and file-backed RSS and
+// its Go heap, beside the rate at which encoding/json decodes the same events on one goroutine (the
+// baseline, measured on the same chunk in the same run). At the end it kills the process with
+// SIGKILL and times the restart to /readyz, asks for the yard at 50 random moments of the log (the
+// first query after the restart included), and times a rebuild from zero on the same store (the
+// checkpoints removed). Each chunk is generated and encoded before its timing starts, so the
+// simulator never competes with the twin for the two cores.
+func BenchmarkSoak(b *testing.B) {
+	if b.N > 1 {
+		b.Skip("one run is the whole soak: use -benchtime 1x")
+	}
+	sc, err := simulator.LoadScenario(os.DirFS(filepath.Dir(demoScenarioFile)), filepath.Base(demoScenarioFile))
+	if err != nil {
+		b.Fatal(err)
+	}
+	sc.Horizon = 10 * 365 * 24 * time.Hour // the soak stops at -soak.events, not at the scenario's end
+	layout, err := tangermed.Layout()
+	if err != nil {
+		b.Fatal(err)
+	}
+	// The events happen from the twin's now on: a terminal reporting on time, not a late log.
+	feed, err := simulator.NewFeed(sc, layout, simulator.Options{Start: estest.Now().Truncate(time.Second)})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer feed.Close()
+	gen := &soakGenerator{feed: feed, until: feed.Start()}
+	reg := contract.NewRegistry()
+
+	var via soakSender
+	flags := []string{"--checkpoint-every", "30s"}
+	switch *soakVia {
+	case "http":
+		via = &httpSender{client: &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: benchClients}}}
+	case "kafka":
+		broker := startKafka(b)
+		ks := &kafkaSender{writer: &kafkago.Writer{Addr: kafkago.TCP(broker), Topic: "yard.events", Balancer: &kafkago.Murmur2Balancer{},
+			BatchSize: 1000, BatchTimeout: 5 * time.Millisecond, RequiredAcks: kafkago.RequireAll, AllowAutoTopicCreation: true}}
+		defer ks.writer.Close()
+		via = ks
+		flags = append(flags, "--kafka-brokers", broker, "--kafka-topic", "yard.events", "--kafka-group", "soak")
+	default:
+		b.Fatalf("-soak.via %q is not http or kafka", *soakVia)
+	}
+
+	bin := buildBinary(b)
+	dir := b.TempDir()
+	cmd, base := startProcess(b, bin, dir, flags...)
+	via.setBase(base)
+
+	out, err := createSoakOut(*soakOut)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer out.Close()
+	fmt.Fprintln(out, "events\tstored_per_s\tprojected_per_s\tdecode_per_s\tratio\trss_anon_mib\trss_file_mib\tgo_heap_mib\tbytes_per_event")
+	b.Logf("soak: %d events of the demo's mix via %s, reports every %d; figures also in %s", *soakEvents, *soakVia, *soakChunk, *soakOut)
+
+	var fed int
+	var first, last soakChunkFigures
+	for fed < *soakEvents {
+		n := min(*soakChunk, *soakEvents-fed)
+		events, size := gen.next(b, n)
+		decode := decodeRate(b, reg, events)
+		start := time.Now()
+		via.send(b, events)
+		waitHealth(b, base, uint64(fed+n), false)
+		storedIn := time.Since(start)
+		waitHealth(b, base, uint64(fed+n), true)
+		projectedIn := time.Since(start)
+		fed += n
+		mem := processMemory(b, cmd.Process.Pid)
+		heap := scrapeSamples(b, base)["go_memstats_heap_inuse_bytes"]
+		f := soakChunkFigures{
+			events: fed, stored: float64(n) / storedIn.Seconds(), projected: float64(n) / projectedIn.Seconds(),
+			decode: decode, rssAnon: mem.anon, rssFile: mem.file, heap: heap, size: float64(size) / float64(n),
+		}
+		if first.events == 0 {
+			first = f
+		}
+		last = f
+		fmt.Fprintf(out, "%d\t%.0f\t%.0f\t%.0f\t%.3f\t%.1f\t%.1f\t%.1f\t%.0f\n", f.events, f.stored, f.projected, f.decode, f.projected/f.decode, mib(f.rssAnon), mib(f.rssFile), mib(f.heap), f.size)
+		b.Logf("%5.1f M events: stored %6.0f/s, projected %6.0f/s (decode %6.0f/s, ratio %.3f); RSS anon %6.1f MiB, file %7.1f MiB; Go heap %6.1f MiB; %.0f bytes/event",
+			float64(f.events)/1e6, f.stored, f.projected, f.decode, f.projected/f.decode, mib(f.rssAnon), mib(f.rssFile), mib(f.heap), f.size)
+	}
+	span := [2]time.Time{feed.Start(), feed.Now()}
+
+	// kill -9, then the time to /readyz.
+	if err := cmd.Process.Signal(syscall.SIGKILL); err != nil {
+		b.Fatal(err)
+	}
+	_ = cmd.Wait()
+	began := time.Now()
+	restarted, base := startProcess(b, bin, dir, flags...)
+	waitReady(b, base)
+	restart := time.Since(began)
+
+	// The yard at 50 random moments, the first query after the restart included.
+	rng := rand.New(rand.NewPCG(1, 2))
+	latencies := make([]time.Duration, 50)
+	for i := range latencies {
+		at := span[0].Add(time.Duration(rng.Int64N(int64(span[1].Sub(span[0])))))
+		t0 := time.Now()
+		resp, err := http.Get(base + "api/v1/yard?at=" + url.QueryEscape(at.Format(time.RFC3339)))
+		if err != nil {
+			b.Fatal(err)
+		}
+		_, _ = io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusOK {
+			b.Fatalf("GET yard?at=%s: %s", at.Format(time.RFC3339), resp.Status)
+		}
+		latencies[i] = time.Since(t0)
+	}
+	firstQuery := latencies[0]
+	slices.Sort(latencies)
+
+	// Rebuild from zero: the same store, no checkpoints.
+	if err := restarted.Process.Signal(syscall.SIGTERM); err != nil {
+		b.Fatal(err)
+	}
+	_ = restarted.Wait()
+	if err := os.RemoveAll(filepath.Join(dir, "projections")); err != nil {
+		b.Fatal(err)
+	}
+	began = time.Now()
+	rebuilt, base := startProcess(b, bin, dir, flags...)
+	waitHealth(b, base, uint64(fed), true)
+	rebuild := float64(fed) / time.Since(began).Seconds()
+	_ = rebuilt.Process.Signal(syscall.SIGTERM)
+	_ = rebuilt.Wait()
+
+	b.Logf("after %d events: restart after kill -9 to /readyz %.2f s; yard?at= p50 %.3f s, p99 %.3f s (first after the restart %.3f s); rebuild from zero %.0f events/s",
+		fed, restart.Seconds(), pct(latencies, 0.50).Seconds(), pct(latencies, 0.99).Seconds(), firstQuery.Seconds(), rebuild)
+	b.Logf("last chunk against the first: projected rate × %.2f, RSS anon × %.2f, Go heap × %.2f",
+		last.projected/first.projected, last.rssAnon/first.rssAnon, last.heap/first.heap)
+	fmt.Fprintf(out, "# restart_to_ready_s\t%.2f\n# at_p50_s\t%.3f\n# at_p99_s\t%.3f\n# at_first_s\t%.3f\n# rebuild_per_s\t%.0f\n",
+		restart.Seconds(), pct(latencies, 0.50).Seconds(), pct(latencies, 0.99).Seconds(), firstQuery.Seconds(), rebuild)
+	b.ReportMetric(first.projected, "first-M-projected-events/s")
+	b.ReportMetric(last.projected, "last-M-projected-events/s")
+	b.ReportMetric(last.projected/last.decode, "last-M-ratio-to-decode")
+	b.ReportMetric(last.rssAnon/first.rssAnon, "rss-anon-last/first")
+	b.ReportMetric(restart.Seconds(), "restart-s")
+	b.ReportMetric(pct(latencies, 0.99).Seconds(), "at-p99-s")
+	b.ReportMetric(rebuild, "rebuild-events/s")
+}
+
+// soakChunkFigures are the figures of one chunk, taken when it was projected.
+type soakChunkFigures struct {
+	events                    int
+	stored, projected, decode float64 // events/s
+	rssAnon, rssFile, heap    float64 // bytes
+	size                      float64 // bytes per event, as sent
+}
+
+// soakGenerator runs the simulator a day at a time and hands out its events as JSON.
+type soakGenerator struct {
+	feed    *simulator.Feed
+	until   time.Time
+	pending []json.RawMessage
+}
+
+// next returns the next n events and their total size.
+func (g *soakGenerator) next(b *testing.B, n int) ([]json.RawMessage, int) {
+	sink := simulator.SinkFunc(func(_ context.Context, batch []es.Envelope) error {
+		for _, env := range batch {
+			raw, err := json.Marshal(env)
+			if err != nil {
+				return err
+			}
+			g.pending = append(g.pending, raw)
+		}
+		return nil
+	})
+	for len(g.pending) < n {
+		g.until = g.until.Add(24 * time.Hour)
+		if err := g.feed.Run(context.Background(), sink, g.until); err != nil {
+			b.Fatal(err)
+		}
+	}
+	out := g.pending[:n:n]
+	g.pending = slices.Clone(g.pending[n:])
+	size := 0
+	for _, raw := range out {
+		size += len(raw)
+	}
+	return out, size
+}
+
+// decodeRate is the rate at which encoding/json decodes the events, envelope and data into the
+// newest Go type of each, on one goroutine: the baseline of the chunk.
+func decodeRate(b *testing.B, reg *es.Registry, events []json.RawMessage) float64 {
+	start := time.Now()
+	for _, raw := range events {
+		var env es.Envelope
+		if err := json.Unmarshal(raw, &env); err != nil {
+			b.Fatal(err)
+		}
+		if _, err := reg.Decode(env); err != nil {
+			b.Fatal(err)
+		}
+	}
+	return float64(len(events)) / time.Since(start).Seconds()
+}
+
+// soakSender delivers a chunk of events to the twin.
+type soakSender interface {
+	setBase(base string)
+	send(b *testing.B, events []json.RawMessage)
+}
+
+// httpSender POSTs batches of benchBatch from benchClients clients.
+type httpSender struct {
+	client *http.Client
+	base   string
+}
+
+func (s *httpSender) setBase(base string) { s.base = base }
+
+func (s *httpSender) send(b *testing.B, events []json.RawMessage) {
+	var wg sync.WaitGroup
+	batches := make(chan []json.RawMessage)
+	for range benchClients {
+		wg.Go(func() {
+			for batch := range batches {
+				status, answer, err := post(context.Background(), s.client, s.base, batch)
+				if err != nil || status != http.StatusAccepted {
+					b.Errorf("POST = %d %.200s %v", status, answer, err)
+				}
+			}
+		})
+	}
+	for lo := 0; lo < len(events); lo += benchBatch {
+		batches <- events[lo:min(lo+benchBatch, len(events))]
+	}
+	close(batches)
+	wg.Wait()
+}
+
+// kafkaSender produces the events to the topic the twin consumes, keyed by stream.
+type kafkaSender struct{ writer *kafkago.Writer }
+
+func (s *kafkaSender) setBase(string) {}
+
+func (s *kafkaSender) send(b *testing.B, events []json.RawMessage) {
+	msgs := make([]kafkago.Message, len(events))
+	for i, raw := range events {
+		var head struct {
+			Subject string `json:"subject"`
+		}
+		_ = json.Unmarshal(raw, &head)
+		msgs[i] = kafkago.Message{Key: []byte(head.Subject), Value: raw}
+	}
+	for lo := 0; lo < len(msgs); lo += 10_000 {
+		if err := s.writer.WriteMessages(context.Background(), msgs[lo:min(lo+10_000, len(msgs))]...); err != nil {
+			b.Fatalf("produce: %v", err)
+		}
+	}
+}
+
+// waitHealth waits until the store holds n events, and with projected until the projections have
+// folded them too; the soak has no deadline of its own (go test's -timeout is the bound).
+func waitHealth(b *testing.B, base string, n uint64, projected bool) {
+	for {
+		var h struct{ Stored, Projected uint64 }
+		getJSON(b, base+"healthz", &h)
+		if h.Stored >= n && (!projected || h.Projected >= n) {
+			return
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+// waitReady waits for /readyz to answer ready.
+func waitReady(b *testing.B, base string) {
+	for {
+		resp, err := http.Get(base + "readyz")
+		if err == nil {
+			_, _ = io.Copy(io.Discard, resp.Body)
+			resp.Body.Close()
+			if resp.StatusCode == http.StatusOK {
+				return
+			}
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+// processMemory is a process's resident memory split as the kernel counts it.
+type memory struct{ anon, file float64 }
+
+func processMemory(b *testing.B, pid int) memory {
+	f, err := os.Open(fmt.Sprintf("/proc/%d/status", pid))
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer f.Close()
+	var m memory
+	lines := bufio.NewScanner(f)
+	for lines.Scan() {
+		name, value, ok := strings.Cut(lines.Text(), ":")
+		if !ok {
+			continue
+		}
+		kb, err := strconv.ParseFloat(strings.TrimSuffix(strings.TrimSpace(value), " kB"), 64)
+		if err != nil {
+			continue
+		}
+		switch name {
+		case "RssAnon":
+			m.anon = kb * 1024
+		case "RssFile":
+			m.file = kb * 1024
+		}
+	}
+	return m
+}
+
+// scrapeSamples reads /metrics.
+func scrapeSamples(b *testing.B, base string) map[string]float64 {
+	resp, err := http.Get(base + "metrics")
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer resp.Body.Close()
+	samples, err := httpapitest.Samples(resp.Body)
+	if err != nil {
+		b.Fatal(err)
+	}
+	return samples
+}
+
+func createSoakOut(path string) (*os.File, error) {
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return nil, err
+	}
+	return os.Create(path)
+}
+
+func mib(bytes float64) float64 { return bytes / (1 << 20) }
+
+// pct is the q-quantile of sorted durations (nearest rank).
+func pct(sorted []time.Duration, q float64) time.Duration {
+	i := int(q*float64(len(sorted))+0.5) - 1
+	return sorted[min(max(i, 0), len(sorted)-1)]
+}
