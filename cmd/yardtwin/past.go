@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"log/slog"
+	"path/filepath"
 	"time"
 
 	"go.uber.org/fx"
@@ -14,22 +15,26 @@ import (
 	"github.com/yardtwin/yardtwin/projections/yardmap"
 )
 
-// pastYard is the yard at any past moment (?at=, ?as_of=): time-travel views of the log, followed by
-// a runner of their own, so that building their snapshots never holds back the live projections.
+// timeTravelFile is the sidecar file of the time-travel snapshots, in the checkpoint directory.
+const timeTravelFile = "timetravel.db"
+
+// pastYard is the yard at any past moment (?at=, ?as_of=): time-travel views of the log, which
+// write the live yard model's state to disk every so many events (no second fold) and answer from
+// the nearest snapshot plus a short fold of the events after it.
 type pastYard struct{ views *timetravel.Views }
 
-// newPastYard builds the views; they join the live runner (asPastYardProjection), which hands them
-// the events it has decoded anyway: they queue them and fold in the background, so they never hold
-// back the live projections.
-func newPastYard(lc fx.Lifecycle, store es.Store, reg *es.Registry, t terminal, log *slog.Logger) *pastYard {
-	v := timetravel.New(store, reg, func() projections.Snapshotter { return yardmap.New(t.Layout) }, timetravel.Config{Log: log})
-
-	// After a restart only the newest snapshot comes back from the checkpoint; Warm rebuilds the
-	// older ones in the background so that far-past queries get fast again.
-	background(lc, "time travel warm-up", v.Warm, func(err error) {
-		log.Warn("time travel: warm-up stopped", "err", err)
-	})
-	return &pastYard{views: v}
+// newPastYard opens the views' file under --data; they join the live runner (as a trailer, it
+// hands them the live yard at each of their stops) and are closed after the runner stops.
+func newPastYard(lc fx.Lifecycle, store es.Store, reg *es.Registry, t terminal, live *yardmap.Model, f serveFlags, log *slog.Logger) (*pastYard, error) {
+	path := filepath.Join(f.Data, "projections", timeTravelFile)
+	v, err := timetravel.Open(path, store, reg, live, func() projections.Snapshotter { return yardmap.New(t.Layout) }, timetravel.Config{Log: log})
+	if err != nil {
+		return nil, err
+	}
+	// Appended before the runner's hook (the runner is built from this projection), so it runs
+	// after the runner has stopped.
+	lc.Append(fx.StopHook(v.Close))
+	return &pastYard{views: v}, nil
 }
 
 // projection is the views as the live runner sees them.

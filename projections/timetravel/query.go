@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"time"
 
+	"go.etcd.io/bbolt"
+
 	"github.com/yardtwin/yardtwin/projections"
 )
 
@@ -42,7 +44,7 @@ func (v *Views) At(ctx context.Context, at, asOf time.Time) (projections.Snapsho
 func (v *Views) View(ctx context.Context, at, asOf time.Time) (View, error) {
 	for {
 		view, retry, err := v.view(ctx, at, asOf)
-		if !retry {
+		if !retry && !errors.Is(err, errGone) {
 			return view, err
 		}
 	}
@@ -96,6 +98,9 @@ func (v *Views) view(ctx context.Context, at, asOf time.Time) (_ View, retry boo
 
 	v.mu.Lock()
 	delete(v.flights, key)
+	if errors.Is(err, errGone) {
+		v.counters.retries++
+	}
 	if err == nil {
 		v.counters.read += uint64(view.Read)
 		v.counters.folded += uint64(view.Folded)
@@ -188,13 +193,7 @@ func (v *Views) run(ctx context.Context, p plan) (View, int64, int64, error) {
 	restored := make(chan error, 1)
 	if p.base != nil {
 		view.From, lo = p.base.pos, p.base.prefMaxTime
-		go func() {
-			state, err := p.base.state()
-			if err == nil {
-				err = model.Restore(p.base.pos, state)
-			}
-			restored <- err
-		}()
+		go func() { restored <- v.restore(model, p.base.pos) }()
 	} else {
 		restored <- nil
 	}
@@ -212,6 +211,9 @@ func (v *Views) run(ctx context.Context, p plan) (View, int64, int64, error) {
 		for range batches {
 		}
 		<-produced
+		if errors.Is(err, errGone) {
+			return View{}, 0, 0, err
+		}
 		return View{}, 0, 0, fmt.Errorf("time travel: restore snapshot at %d: %w", p.base.pos, err)
 	}
 	for b := range batches {
@@ -230,6 +232,34 @@ func (v *Views) run(ctx context.Context, p plan) (View, int64, int64, error) {
 type reading struct {
 	read                int
 	keptMax, droppedMin int64
+}
+
+// restore sets model to the snapshot at pos, read from the file: the model's own state, or the
+// records of the whole snapshot before it and the deltas up to it, merged. errGone when the
+// snapshot was thinned out since the query was planned.
+func (v *Views) restore(model projections.Snapshotter, pos uint64) error {
+	var kinds []byte
+	var states [][]byte
+	err := v.db.View(func(tx *bbolt.Tx) error {
+		var err error
+		kinds, states, err = chainAt(tx, pos)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	if kinds[0] == kindState {
+		return model.Restore(pos, states[0])
+	}
+	inc, ok := model.(Incremental)
+	if !ok {
+		return fmt.Errorf("snapshot at %d holds records, and %s cannot restore records", pos, model.Name())
+	}
+	recs, err := mergeChain(states)
+	if err != nil {
+		return err
+	}
+	return inc.RestoreRecords(pos, sortedRecords(recs))
 }
 
 // produce reads the plan's runs page by page, keeps the events with Time ≤ cut, decodes them on

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"path/filepath"
 	"slices"
 	"sync"
 	"sync/atomic"
@@ -230,10 +231,11 @@ func expected(log []es.Envelope, at, asOf time.Time) []string {
 	return ids
 }
 
-// feed folds every stored event into ps through a runner, as serve does, and waits for views.
+// feed folds every stored event into the views' live model, the views and ps through a runner, as
+// serve does, and waits for the views' snapshots to be written.
 func feed(t testing.TB, s es.Store, v *Views, ps ...projections.Projection) {
 	t.Helper()
-	r := projections.NewRunner(s, contract.NewRegistry(), nil, projections.RunnerConfig{}, nil, append([]projections.Projection{v}, ps...)...)
+	r := projections.NewRunner(s, contract.NewRegistry(), nil, projections.RunnerConfig{}, nil, append([]projections.Projection{v, v.live}, ps...)...)
 	if err := r.CatchUp(context.Background(), nil); err != nil {
 		t.Fatal(err)
 	}
@@ -242,10 +244,28 @@ func feed(t testing.TB, s es.Store, v *Views, ps ...projections.Projection) {
 	}
 }
 
-// newViews returns views of the trace model over s, with small blocks and snapshot spacing.
-func newViews(s es.Store, every uint64, cfg Config) *Views {
+// newViews returns views of the trace model over s, with small blocks and snapshot spacing, in a
+// file of their own closed when the test ends.
+func newViews(t testing.TB, s es.Store, every uint64, cfg Config) *Views {
+	t.Helper()
 	cfg.Every, cfg.block = every, 16
-	return New(s, contract.NewRegistry(), newTrace, cfg)
+	return openViews(t, filepath.Join(t.TempDir(), "timetravel.db"), s, newTrace, cfg)
+}
+
+// openViews opens views of the models newModel makes, one of them the live model, in the file at
+// path, closed when the test ends.
+func openViews(t testing.TB, path string, s es.Store, newModel func() projections.Snapshotter, cfg Config) *Views {
+	t.Helper()
+	v, err := Open(path, s, contract.NewRegistry(), newModel(), newModel, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		if err := v.Close(); err != nil {
+			t.Error(err)
+		}
+	})
+	return v
 }
 
 // ids is the trace a view holds.

@@ -47,7 +47,7 @@ func TestAsOfFoldsThePrefixRecordedBefore(t *testing.T) {
 		facts = append(facts, fact{event: held(i), time: minutes(float64((i * 37) % 100)), recorded: minutes(float64(i / 3))})
 	}
 	appendFacts(t, s, facts...)
-	v := newViews(s, 10, Config{})
+	v := newViews(t, s, 10, Config{})
 	feed(t, s, v)
 	log := s.envelopes()
 
@@ -68,7 +68,7 @@ func TestAtIncludesLateReportsAsKnownNow(t *testing.T) {
 	inOrder(t, s, 0, 60) // minutes 0..59
 	late := fact{event: held(1000), time: minutes(10.5), recorded: minutes(61)}
 	appendFacts(t, s, late) // position 61: what happened at 10:30 reached the twin at 61:00
-	v := newViews(s, 8, Config{})
+	v := newViews(t, s, 8, Config{})
 	feed(t, s, v)
 	log := s.envelopes()
 
@@ -136,7 +136,7 @@ func TestBitemporalViewsMatchBruteForce(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 2))
 	s := newMemStore()
 	randomLog(t, s, rng, n)
-	v := newViews(s, 200, Config{MaxSnapshots: 8})
+	v := newViews(t, s, 200, Config{MaxSnapshots: 8})
 	feed(t, s, v)
 	log := s.envelopes()
 	for range 300 {
@@ -171,7 +171,7 @@ func lastPosition(log []es.Envelope, ids []string) uint64 {
 func TestSnapshotsSpareMostOfTheFold(t *testing.T) {
 	s := newMemStore()
 	inOrder(t, s, 0, 20_000)
-	v := newViews(s, 1000, Config{Cache: -1})
+	v := newViews(t, s, 1000, Config{Cache: -1})
 	feed(t, s, v)
 
 	for _, tt := range []struct {
@@ -211,7 +211,7 @@ func TestSnapshotsStayWithinBounds(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			s := newMemStore()
 			inOrder(t, s, 0, 5000)
-			v := newViews(s, 100, tt.giveCfg)
+			v := newViews(t, s, 100, tt.giveCfg)
 			feed(t, s, v)
 			st := v.Stats()
 			if tt.wantCount > 0 && st.Snapshots != tt.wantCount {
@@ -244,7 +244,7 @@ func TestSnapshotsStayWithinBounds(t *testing.T) {
 
 func TestEmptyBeforeTheFirstEventAndLiveAfterTheLast(t *testing.T) {
 	s := newMemStore()
-	v := newViews(s, 10, Config{})
+	v := newViews(t, s, 10, Config{})
 	if w := view(t, v, minutes(5), time.Time{}); w.Position != 0 || len(ids(t, w)) != 0 {
 		t.Fatalf("empty log: view at %d with %v", w.Position, ids(t, w))
 	}
@@ -276,7 +276,7 @@ func TestEmptyBeforeTheFirstEventAndLiveAfterTheLast(t *testing.T) {
 func TestCachedViewsServeTheSameQuestionAgain(t *testing.T) {
 	s := newMemStore()
 	inOrder(t, s, 0, 500)
-	v := newViews(s, 100, Config{})
+	v := newViews(t, s, 100, Config{})
 	feed(t, s, v)
 
 	first := view(t, v, minutes(250), time.Time{})
@@ -310,10 +310,10 @@ func TestCachedViewsServeTheSameQuestionAgain(t *testing.T) {
 func TestConcurrentQuestionsWhileTheLogGrows(t *testing.T) {
 	const n = 4000
 	s := newMemStore()
-	v := newViews(s, 150, Config{MaxSnapshots: 10, Cache: 3})
+	v := newViews(t, s, 150, Config{MaxSnapshots: 10, Cache: 3})
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	runner := projections.NewRunner(s, v.reg, nil, projections.RunnerConfig{}, nil, v)
+	runner := projections.NewRunner(s, v.reg, nil, projections.RunnerConfig{}, nil, v, v.live)
 	ran := make(chan error, 1)
 	go func() { ran <- runner.Run(ctx) }()
 
@@ -374,7 +374,7 @@ func TestRecordedSteppingBackIsCounted(t *testing.T) {
 		fact{event: held(3), time: minutes(3), recorded: minutes(3)}, // the clock stepped back
 		fact{event: held(4), time: minutes(4), recorded: minutes(6)},
 	)
-	v := newViews(s, 10, Config{})
+	v := newViews(t, s, 10, Config{})
 	feed(t, s, v)
 	if st := v.Stats(); st.RecordedRegressions != 1 {
 		t.Fatalf("regressions = %d, want 1", st.RecordedRegressions)
@@ -385,94 +385,10 @@ func TestRecordedSteppingBackIsCounted(t *testing.T) {
 	}
 }
 
-// checkpoints keeps the runner's checkpoints in memory.
-type checkpoints map[string]struct {
-	pos   uint64
-	state []byte
-}
-
-func (c checkpoints) Save(name string, pos uint64, state []byte) error {
-	c[name] = struct {
-		pos   uint64
-		state []byte
-	}{pos, state}
-	return nil
-}
-
-func (c checkpoints) Load(name string) (uint64, []byte, bool, error) {
-	cp, ok := c[name]
-	return cp.pos, cp.state, ok, nil
-}
-
-func TestCheckpointRestoresAndWarmRebuilds(t *testing.T) {
-	s := newMemStore()
-	randomLog(t, s, rand.New(rand.NewPCG(7, 8)), 2050)
-	cps := checkpoints{}
-	before := newViews(s, 200, Config{})
-	runner := projections.NewRunner(s, before.reg, cps, projections.RunnerConfig{}, nil, before)
-	if err := runner.CatchUp(context.Background(), nil); err != nil {
-		t.Fatal(err)
-	}
-	if err := before.Sync(context.Background()); err != nil {
-		t.Fatal(err)
-	}
-	if err := runner.Checkpoint(); err != nil {
-		t.Fatal(err)
-	}
-	if cp := cps[before.Name()]; cp.pos != 2000 || len(cp.state) > 20_000 {
-		t.Fatalf("checkpoint at %d of %d bytes, want the snapshot at 2000", cp.pos, len(cp.state))
-	}
-
-	// Restart: the runner restores the views at 2000 and feeds them the rest.
-	after := newViews(s, 200, Config{Cache: -1})
-	runner = projections.NewRunner(s, after.reg, cps, projections.RunnerConfig{}, nil, after)
-	if err := runner.Restore(); err != nil {
-		t.Fatal(err)
-	}
-	if after.Position() != 2000 {
-		t.Fatalf("restored at %d", after.Position())
-	}
-	if err := runner.CatchUp(context.Background(), nil); err != nil {
-		t.Fatal(err)
-	}
-	if err := after.Sync(context.Background()); err != nil {
-		t.Fatal(err)
-	}
-	log := s.envelopes()
-	check := func(when string) {
-		for _, at := range []time.Time{minutes(300), minutes(1990), minutes(2049), {}} {
-			w := view(t, after, at, time.Time{})
-			if got := ids(t, w); !slices.Equal(got, expected(log, at, time.Time{})) {
-				t.Fatalf("%s, at %v: folded %d events", when, at, len(got))
-			}
-		}
-	}
-	check("restored")
-	if st := after.Stats(); st.Snapshots != 1 || st.Applied != 2050 {
-		t.Fatalf("restored: %+v", st)
-	}
-	if err := after.Warm(context.Background()); err != nil {
-		t.Fatal(err)
-	}
-	if st := after.Stats(); st.Snapshots != 10 || st.SnapshotAt[0] != 200 {
-		t.Fatalf("warmed: snapshots at %v", st.SnapshotAt)
-	}
-	check("warmed")
-	if w := view(t, after, minutes(300), time.Time{}); w.From != 200 {
-		t.Fatalf("warmed: a view at minute 300 starts from the snapshot at %d", w.From)
-	}
-	if err := after.Restore(2000, cps[before.Name()].state); err == nil {
-		t.Fatal("restoring views already fed: no error")
-	}
-	if err := newViews(s, 200, Config{}).Restore(2000, []byte("YTTV\x01short")); !errors.Is(err, errCheckpoint) {
-		t.Fatalf("restore of a damaged checkpoint: %v", err)
-	}
-}
-
 func TestCancelledQuestion(t *testing.T) {
 	s := newMemStore()
 	inOrder(t, s, 0, 100)
-	v := newViews(s, 10, Config{})
+	v := newViews(t, s, 10, Config{})
 	feed(t, s, v)
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()

@@ -2,10 +2,13 @@ package timetravel
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"sort"
 	"sync"
+
+	"go.etcd.io/bbolt"
 
 	"github.com/yardtwin/yardtwin/domain/es"
 	"github.com/yardtwin/yardtwin/projections"
@@ -13,14 +16,18 @@ import (
 
 // Config tunes Views. The zero value is the defaults.
 type Config struct {
-	// Every is how many positions apart the private model is snapshotted; 0 means 25,000. A query
+	// Every is how many positions apart the live model's state is written; 0 means 25,000. A query
 	// folds at most about Every events past its snapshot, more where snapshots were thinned out.
 	Every uint64
-	// MaxSnapshots bounds how many snapshots are kept; 0 means 64.
+	// MaxSnapshots bounds how many snapshots the file keeps; 0 means 512.
 	MaxSnapshots int
-	// MaxBytes bounds the memory the kept snapshots take, compressed, in bytes; 0 means 256 MiB.
-	// The newest snapshot is kept even when it alone is larger.
+	// MaxBytes bounds the disk the kept snapshots take, compressed, in bytes; 0 means 2 GiB. The
+	// newest snapshot is kept even when it alone is larger.
 	MaxBytes int64
+	// MaxChain is how many snapshots of an Incremental model may follow the newest whole one (as
+	// deltas) before the writer merges them into a new whole one, in the background; 0 means 8.
+	// A query restores up to that many.
+	MaxChain int
 	// Cache is how many answered views are kept for reuse; 0 means 2, negative keeps none. Each is a
 	// whole model in memory: about 110 MiB for the yard in the middle of a million-event log.
 	Cache int
@@ -36,10 +43,13 @@ func (c Config) withDefaults() Config {
 		c.Every = 25_000
 	}
 	if c.MaxSnapshots <= 0 {
-		c.MaxSnapshots = 64
+		c.MaxSnapshots = 512
 	}
 	if c.MaxBytes <= 0 {
-		c.MaxBytes = 256 << 20
+		c.MaxBytes = 2 << 30
+	}
+	if c.MaxChain <= 0 {
+		c.MaxChain = 8
 	}
 	if c.Cache == 0 {
 		c.Cache = 2
@@ -53,34 +63,30 @@ func (c Config) withDefaults() Config {
 	return c
 }
 
-// maxQueue is how many events Apply lets wait for the follower before it makes the runner wait too.
-const maxQueue = 1 << 16
-
-// Views answers time-travel queries over one kind of model. Feed it as a projection (it is one);
-// ask it with At or View. It is safe for concurrent use.
+// Views answers time-travel queries over one kind of model. Feed it to the runner that folds the
+// live model (it is a projections.Trailer); ask it with At or View. It is safe for concurrent use.
+// Close it after that runner has stopped.
 type Views struct {
 	store    es.Store
 	reg      *es.Registry
+	live     projections.Snapshotter
 	newModel func() projections.Snapshotter
 	cfg      Config
 	name     string
+	db       *bbolt.DB
 
-	// The runner hands events over in Apply; the follower goroutine folds them.
-	qmu      sync.Mutex
-	qcond    *sync.Cond // signalled when the queue shrinks
-	queue    []projections.Item
-	enqueued uint64        // last position handed over
-	working  bool          // a follower goroutine is running
-	idle     chan struct{} // closed when the follower stops with an empty queue
+	jobs       chan job      // to the writer
+	writerDone chan struct{} // closed when the writer has stopped
+	closeMu    sync.Mutex    // guards closed against sending on jobs
+	closed     bool
 
-	// model is the private model, touched only by the follower (or by Restore before it starts).
-	model projections.Snapshotter
-	// runMaxTime and runMaxRec are the largest Time and Recorded folded into model; lastRec the
-	// Recorded of the last event folded. Follower only.
-	runMaxTime, runMaxRec, lastRec int64
+	// Touched only by Apply, on the runner's goroutine.
+	runMaxTime, runMaxRec, lastRec int64  // largest Time and Recorded indexed; Recorded of the last
+	tried                          uint64 // position at which a snapshot was last due
+	unwritten                      int    // first index block not yet handed to the writer whole
 
 	mu          sync.Mutex // guards what follows
-	applied     uint64     // last position folded into model and indexed
+	applied     uint64     // last position indexed
 	idx         index
 	snaps       snapshots
 	regressions int
@@ -89,44 +95,71 @@ type Views struct {
 	counters    counters
 }
 
-// counters are the query figures of Stats.
+// counters are the figures of Stats.
 type counters struct {
 	queries, hits, read, folded uint64
-	snapErrors                  int
+	snapErrors, skipped         int
+	retries                     uint64 // queries planned again: their snapshot was thinned out
 }
 
-// New returns the views of the model newModel makes, reading past events from store and decoding
-// them with reg. newModel must return a new, empty model each time, configured as the live one is.
-func New(store es.Store, reg *es.Registry, newModel func() projections.Snapshotter, cfg Config) *Views {
+// Open returns the views of live, the model its runner folds, keeping their snapshots and their
+// index of the log in the file at path (made if missing). Queries read past events from store,
+// decode them with reg and fold them into models from newModel, which must return a new, empty
+// model each time, configured as live is. When live is Incremental, each snapshot is only what
+// changed since the one before; otherwise each is live's whole Snapshot.
+func Open(path string, store es.Store, reg *es.Registry, live projections.Snapshotter, newModel func() projections.Snapshotter, cfg Config) (*Views, error) {
 	cfg = cfg.withDefaults()
-	model := newModel()
+	name := "timetravel.v2-" + live.Name()
+	db, l, err := openDB(path, name, cfg.block, cfg.Log.Warn)
+	if err != nil {
+		return nil, err
+	}
 	v := &Views{
-		store: store, reg: reg, newModel: newModel, cfg: cfg,
-		name:       "timetravel.v1-" + model.Name(),
-		model:      model,
-		idle:       make(chan struct{}),
-		idx:        index{size: cfg.block},
-		snaps:      snapshots{maxCount: cfg.MaxSnapshots, maxBytes: cfg.MaxBytes},
-		runMaxTime: minusInf, runMaxRec: minusInf, lastRec: minusInf,
+		store: store, reg: reg, live: live, newModel: newModel, cfg: cfg, name: name, db: db,
+		jobs: make(chan job, 2), writerDone: make(chan struct{}),
+		applied: l.indexed, tried: l.indexed, regressions: l.regressions, lastRec: l.lastRec,
+		idx:     index{size: cfg.block, blocks: l.blocks},
+		snaps:   snapshots{maxCount: cfg.MaxSnapshots, maxBytes: cfg.MaxBytes},
 		flights: map[flightKey]*flight{},
 	}
-	v.qcond = sync.NewCond(&v.qmu)
-	close(v.idle)
-	return v
+	v.idx.recompute()
+	v.runMaxTime, v.runMaxRec = v.idx.prefMaxTime(l.indexed), minusInf
+	if n := len(v.idx.blocks); n > 0 {
+		v.runMaxRec = v.idx.blocks[n-1].prefMaxRec
+	}
+	if l.indexed > 0 {
+		v.unwritten = v.idx.of(l.indexed)
+	}
+	for _, s := range l.snaps {
+		v.snaps.put(s)
+	}
+	go v.write()
+	return v, nil
 }
 
-var _ projections.Snapshotter = (*Views)(nil)
+// Close stops the writer once it has written what it was handed, and closes the file. Call it
+// once the runner feeding the views has stopped; queries fail afterwards.
+func (v *Views) Close() error {
+	v.closeMu.Lock()
+	if !v.closed {
+		v.closed = true
+		close(v.jobs)
+	}
+	v.closeMu.Unlock()
+	<-v.writerDone
+	if err := v.db.Close(); err != nil {
+		return fmt.Errorf("timetravel: close: %w", err)
+	}
+	return nil
+}
 
-// Name implements projections.Projection: "timetravel.v1-" and the model's name.
+var _ projections.Trailer = (*Views)(nil)
+
+// Name implements projections.Projection: "timetravel.v2-" and the live model's name.
 func (v *Views) Name() string { return v.name }
 
-// Position implements projections.Projection: the last position handed over by Apply. The views
-// answer up to Applied, which follows shortly.
-func (v *Views) Position() uint64 {
-	v.qmu.Lock()
-	defer v.qmu.Unlock()
-	return v.enqueued
-}
+// Position implements projections.Projection: the last position indexed.
+func (v *Views) Position() uint64 { return v.Applied() }
 
 // Applied is the last position the views know of: the newest position a query can see.
 func (v *Views) Applied() uint64 {
@@ -135,116 +168,139 @@ func (v *Views) Applied() uint64 {
 	return v.applied
 }
 
-// Apply implements projections.Projection. It hands the batch to the follower goroutine and returns
-// at once, unless maxQueue events are already waiting (the follower is snapshotting a large model):
-// then it waits for room. It keeps the batch's items until they are folded.
+// NextStop implements projections.Trailer: the next multiple of Every.
+func (v *Views) NextStop(after uint64) uint64 { return (after/v.cfg.Every + 1) * v.cfg.Every }
+
+// Apply implements projections.Projection: it indexes the batch and, when the batch ends at a
+// multiple of Every (or past one, where positions skip it), hands the live model's state to the
+// writer. The runner calls it with the live model at the batch's last position; a live model
+// elsewhere (restored from a newer checkpoint than the views reached) is not written.
 func (v *Views) Apply(batch []projections.Item) {
-	v.qmu.Lock()
-	defer v.qmu.Unlock()
-	from := sort.Search(len(batch), func(i int) bool { return batch[i].Position > v.enqueued })
-	batch = batch[from:]
+	v.mu.Lock()
+	batch = batch[sort.Search(len(batch), func(i int) bool { return batch[i].Position > v.applied }):]
 	if len(batch) == 0 {
+		v.mu.Unlock()
 		return
 	}
-	for len(v.queue) >= maxQueue {
-		v.qcond.Wait()
+	for i := range batch {
+		t, rec := nanos(batch[i].Time), nanos(batch[i].Recorded)
+		if rec < v.lastRec {
+			v.regressions++
+		}
+		v.lastRec = rec
+		v.runMaxTime, v.runMaxRec = max(v.runMaxTime, t), max(v.runMaxRec, rec)
+		v.idx.add(batch[i].Position, t, rec)
 	}
-	v.queue = append(v.queue, batch...)
-	v.enqueued = batch[len(batch)-1].Position
-	if !v.working {
-		v.working = true
-		v.idle = make(chan struct{})
-		go v.follow()
+	last := batch[len(batch)-1].Position
+	v.applied = last
+	v.mu.Unlock()
+	if last/v.cfg.Every > v.tried/v.cfg.Every {
+		v.tried = last
+		v.capture(last)
 	}
 }
 
-// Sync waits until every event handed over by Apply is folded and indexed, or ctx ends.
+// job is a snapshot for the writer to store, with the index up to it; a barrier only asks to be
+// told when everything before it is written.
+type job struct {
+	snap    snap
+	state   []byte // uncompressed: the model's Snapshot, or encoded records
+	first   int    // index block number of blocks[0]
+	blocks  []block
+	regress int
+	lastRec int64
+	barrier chan struct{}
+}
+
+// capture takes the live model's state at pos (what changed, for an Incremental model) and hands
+// it to the writer, which compresses and stores it off the runner's path.
+func (v *Views) capture(pos uint64) {
+	if v.live.Position() != pos {
+		v.mu.Lock()
+		v.counters.skipped++
+		v.mu.Unlock()
+		return
+	}
+	j := job{snap: snap{pos: pos, prefMaxTime: v.runMaxTime, prefMaxRec: v.runMaxRec}, lastRec: v.lastRec}
+	if inc, ok := v.live.(Incremental); ok {
+		at, recs, all := inc.Changes()
+		if at != pos {
+			panic(fmt.Sprintf("timetravel: the live model moved from %d to %d under the runner's lock", pos, at))
+		}
+		j.snap.kind, j.state = kindDelta, encodeRecords(recs)
+		if all {
+			j.snap.kind = kindFull
+		}
+	} else {
+		at, state, err := v.live.Snapshot()
+		if err == nil && at != pos {
+			err = fmt.Errorf("model snapshot is at %d, views at %d", at, pos)
+		}
+		if err != nil {
+			v.failed(err)
+			return
+		}
+		j.snap.kind, j.state = kindState, state
+	}
+	v.mu.Lock()
+	j.regress, j.first = v.regressions, v.unwritten
+	j.blocks = append([]block(nil), v.idx.blocks[v.unwritten:v.idx.of(pos)+1]...)
+	v.mu.Unlock()
+	v.unwritten = v.idx.of(pos) // the block of pos may fill further: written again next time
+	v.send(j)
+}
+
+// send hands j to the writer; false when the views are closed.
+func (v *Views) send(j job) bool {
+	v.closeMu.Lock()
+	defer v.closeMu.Unlock()
+	if v.closed {
+		return false
+	}
+	v.jobs <- j
+	return true
+}
+
+// failed logs and counts a snapshot that could not be taken or written: the queries near it fold
+// a little more.
+func (v *Views) failed(err error) {
+	v.cfg.Log.Error("time-travel snapshot", "views", v.name, "err", err)
+	v.mu.Lock()
+	v.counters.snapErrors++
+	v.mu.Unlock()
+}
+
+// Sync waits until every snapshot handed to the writer is written, or ctx ends.
 func (v *Views) Sync(ctx context.Context) error {
-	v.qmu.Lock()
-	idle := v.idle
-	v.qmu.Unlock()
+	done := make(chan struct{})
+	if !v.send(job{barrier: done}) {
+		return errClosed
+	}
 	select {
-	case <-idle:
+	case <-done:
 		return nil
 	case <-ctx.Done():
 		return fmt.Errorf("timetravel sync: %w", ctx.Err())
 	}
 }
 
-// follow folds the queue until it is empty, then ends; Apply starts it again.
-func (v *Views) follow() {
-	for {
-		v.qmu.Lock()
-		batch := v.queue
-		v.queue = nil
-		if len(batch) == 0 {
-			v.working = false
-			close(v.idle)
-			v.qmu.Unlock()
-			return
-		}
-		v.qcond.Broadcast()
-		v.qmu.Unlock()
-		v.fold(batch)
-	}
-}
-
-// fold applies a batch to the private model in pieces that end at the snapshot positions (the
-// multiples of Every), indexing them and snapshotting at each.
-func (v *Views) fold(batch []projections.Item) {
-	eachPiece(batch, v.cfg.Every, func(piece []projections.Item, due bool) {
-		v.model.Apply(piece)
-		last := piece[len(piece)-1].Position
-		v.mu.Lock()
-		for i := range piece {
-			t, rec := nanos(piece[i].Time), nanos(piece[i].Recorded)
-			if rec < v.lastRec {
-				v.regressions++
-			}
-			v.lastRec = rec
-			v.runMaxTime, v.runMaxRec = max(v.runMaxTime, t), max(v.runMaxRec, rec)
-			v.idx.add(piece[i].Position, t, rec)
-		}
-		v.applied = last
-		v.mu.Unlock()
-		if due {
-			v.snapshot(last)
-		}
-	})
-}
-
-// snapshot takes a snapshot of the private model and keeps it. A failure is logged and counted:
-// the queries near it fold a little more.
-func (v *Views) snapshot(applied uint64) {
-	pos, state, err := v.model.Snapshot()
-	if err == nil && pos != applied {
-		err = fmt.Errorf("model snapshot is at %d, views at %d", pos, applied)
-	}
-	if err != nil {
-		v.cfg.Log.Error("time-travel snapshot", "views", v.name, "err", err)
-		v.mu.Lock()
-		v.counters.snapErrors++
-		v.mu.Unlock()
-		return
-	}
-	s := &snap{pos: pos, prefMaxTime: v.runMaxTime, prefMaxRec: v.runMaxRec, raw: len(state), data: compress(state)}
-	v.mu.Lock()
-	v.snaps.add(s)
-	v.mu.Unlock()
-}
-
 // Stats are figures about the views.
 type Stats struct {
 	Applied   uint64 `json:"applied"`   // last position known
-	Snapshots int    `json:"snapshots"` // kept
-	// SnapshotBytes is the memory the kept snapshots take (compressed); SnapshotRawBytes what they
+	Snapshots int    `json:"snapshots"` // kept on disk
+	// Deltas is how many of them are only what changed since the one before.
+	Deltas int `json:"deltas"`
+	// SnapshotBytes is the disk the kept snapshots take (compressed); SnapshotRawBytes what they
 	// would take uncompressed.
 	SnapshotBytes    int64    `json:"snapshot_bytes"`
 	SnapshotRawBytes int64    `json:"snapshot_raw_bytes"`
 	SnapshotAt       []uint64 `json:"snapshot_positions"`
 	Thinned          int      `json:"thinned"`         // snapshots dropped to stay within bounds
-	SnapshotErrors   int      `json:"snapshot_errors"` // snapshots the model failed to take
-	IndexBlocks      int      `json:"index_blocks"`
+	SnapshotErrors   int      `json:"snapshot_errors"` // snapshots not taken or not written
+	// Skipped counts snapshots not taken because the live model was elsewhere (further on, after
+	// a restart from a newer checkpoint than the views had reached).
+	Skipped     int `json:"skipped"`
+	IndexBlocks int `json:"index_blocks"`
 	// RecordedRegressions counts events recorded earlier than the event before them; the as_of
 	// views assume there are none (see the package doc).
 	RecordedRegressions int    `json:"recorded_regressions"`
@@ -261,13 +317,18 @@ func (v *Views) Stats() Stats {
 	defer v.mu.Unlock()
 	s := Stats{
 		Applied: v.applied, Snapshots: len(v.snaps.list), SnapshotBytes: v.snaps.bytes,
-		Thinned: v.snaps.dropped, SnapshotErrors: v.counters.snapErrors, IndexBlocks: len(v.idx.blocks),
-		RecordedRegressions: v.regressions, Queries: v.counters.queries, CacheHits: v.counters.hits,
-		Read: v.counters.read, Folded: v.counters.folded, Cached: len(v.cache),
+		Thinned: v.snaps.dropped, SnapshotErrors: v.counters.snapErrors, Skipped: v.counters.skipped,
+		IndexBlocks: len(v.idx.blocks), RecordedRegressions: v.regressions, Queries: v.counters.queries,
+		CacheHits: v.counters.hits, Read: v.counters.read, Folded: v.counters.folded, Cached: len(v.cache),
 	}
 	for _, sn := range v.snaps.list {
-		s.SnapshotRawBytes += int64(sn.raw)
+		s.SnapshotRawBytes += sn.raw
 		s.SnapshotAt = append(s.SnapshotAt, sn.pos)
+		if sn.kind == kindDelta {
+			s.Deltas++
+		}
 	}
 	return s
 }
+
+var errClosed = errors.New("timetravel: views closed")

@@ -3,6 +3,7 @@ package timetravel
 import (
 	"context"
 	"fmt"
+	"path/filepath"
 	"reflect"
 	"testing"
 	"time"
@@ -82,9 +83,9 @@ func TestYardViewIsTheLiveYardOfThen(t *testing.T) {
 	s := newMemStore()
 	appendFacts(t, s, yardFacts(n, 0)...)
 	newModel := yardModel(t)
-	v := New(s, contract.NewRegistry(), newModel, Config{Every: 500, block: 64})
-	live := newModel()
-	feed(t, s, v, live)
+	v := openViews(t, filepath.Join(t.TempDir(), "tt.db"), s, newModel, Config{Every: 500, block: 64})
+	feed(t, s, v)
+	live := v.live
 	items := projections.Decode(contract.NewRegistry(), s.envelopes())
 
 	for _, p := range []int{1, 2, 37, 499, 500, 501, 1234, 2999, 4443, n} {
@@ -121,7 +122,7 @@ func TestYardViewWithLateReports(t *testing.T) {
 	s := newMemStore()
 	appendFacts(t, s, yardFacts(8000, 100)...)
 	newModel := yardModel(t)
-	v := New(s, contract.NewRegistry(), newModel, Config{Every: 500, block: 64})
+	v := openViews(t, filepath.Join(t.TempDir(), "tt.db"), s, newModel, Config{Every: 500, block: 64})
 	feed(t, s, v)
 	log := s.envelopes()
 	for _, at := range []time.Time{t0.Add(30 * time.Minute), t0.Add(77*time.Minute + 30*time.Second), t0.Add(2 * time.Hour)} {
