@@ -27,6 +27,34 @@ type View struct {
 	Read, Folded int
 	// Cached is true when the model was folded for an earlier or concurrent question.
 	Cached bool
+	// Thinned, when not 0, says what the view no longer knows: the store has applied its retention
+	// policy to the events at positions up to Thinned (telemetry thinned out, say), and the view was
+	// folded across some of them, so what those events would tell (a machine's positions then) is
+	// coarser than it was. 0 when nothing folded was scavenged; a view restored from a snapshot
+	// taken at or after the watermark is exact, as the snapshot was written from the whole log.
+	Thinned uint64
+}
+
+// scavenged is the store capability the views ask about thinning: the position up to which the
+// store's retention policy has been applied (es.Scavenger in the store's terms).
+type scavenged interface {
+	Scavenged(ctx context.Context) (uint64, error)
+}
+
+// thinned sets w.Thinned from the store's watermark.
+func (v *Views) thinned(ctx context.Context, w *View) error {
+	sc, ok := v.store.(scavenged)
+	if !ok {
+		return nil
+	}
+	mark, err := sc.Scavenged(ctx)
+	if err != nil {
+		return fmt.Errorf("time travel: %w", err)
+	}
+	if mark > w.From && w.AsOf > w.From {
+		w.Thinned = mark
+	}
+	return nil
 }
 
 // At returns the model as it was at event time at, as known at recorded time asOf, and the position
@@ -44,6 +72,9 @@ func (v *Views) At(ctx context.Context, at, asOf time.Time) (projections.Snapsho
 func (v *Views) View(ctx context.Context, at, asOf time.Time) (View, error) {
 	for {
 		view, retry, err := v.view(ctx, at, asOf)
+		if err == nil {
+			err = v.thinned(ctx, &view)
+		}
 		if !retry && !errors.Is(err, errGone) {
 			return view, err
 		}
