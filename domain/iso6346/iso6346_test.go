@@ -18,6 +18,9 @@ func TestParseContainerID(t *testing.T) {
 		{give: "MSC1234565", wantErr: true},
 		{give: "MSCU12345A5", wantErr: true},
 		{give: "", wantErr: true},
+		{give: "MSCU 1234 5666", wantErr: true}, // twelve characters once spaces go
+		{give: "msçu1234566", wantErr: true},    // not ASCII
+		{give: "MSCU-123456-6", want: "MSCU1234566", wantCheckOK: true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.give, func(t *testing.T) {
@@ -82,5 +85,31 @@ func TestParseSizeType(t *testing.T) {
 				t.Fatalf("%s: feet %d teu %d reefer %v", got, got.LengthFeet(), got.TEU(), got.Reefer())
 			}
 		})
+	}
+}
+
+// TestParseContainerIDAllocations: a number already canonical is returned without a copy; one
+// written otherwise costs its one result.
+func TestParseContainerIDAllocations(t *testing.T) {
+	tests := []struct {
+		give       string
+		wantAllocs float64
+	}{
+		{give: "MSCU1234566", wantAllocs: 0},
+		{give: "mscu 123456-6", wantAllocs: 1},
+	}
+	for _, tt := range tests {
+		if got := testing.AllocsPerRun(100, func() { _, _ = ParseContainerID(tt.give) }); got != tt.wantAllocs {
+			t.Errorf("ParseContainerID(%q): %v allocations, want %v", tt.give, got, tt.wantAllocs)
+		}
+	}
+}
+
+func BenchmarkParseContainerID(b *testing.B) {
+	b.ReportAllocs()
+	for range b.N {
+		if _, err := ParseContainerID("MSCU1234566"); err != nil {
+			b.Fatal(err)
+		}
 	}
 }
