@@ -29,26 +29,35 @@
 // For a log in time order the view at T is the live model folded up to the last event with
 // Time ≤ T; the tests check this for yardmap.
 //
-// # How it stays fast
+// # How it stays fast: one fold, snapshots on disk
 //
-// Views is a projection of its own: the runner feeds it the decoded events like any other, and it
-// folds them, on a goroutine of its own so that the runner never waits for a snapshot, into a private
-// model. Every Config.Every positions (50,000) it snapshots that model, compresses the snapshot
-// with zstd (about 20 times smaller for yardmap's JSON) and keeps it in memory. It also keeps an index
-// of the log in blocks of 1,024 positions: the smallest and largest event Time and the largest
-// Recorded of each block, with the running maxima up to it (40 bytes a block, 40 KB for a million
-// events).
+// The log is folded once. Views is a projections.Trailer of the runner that folds the live model:
+// the runner cuts its batches at every multiple of Config.Every (25,000) and hands each batch to
+// the views after the live model has folded it, so that at those positions the views see the live
+// model exactly as it stood there. They take its state and hand it to a writer goroutine, which
+// compresses it with zstd and stores it in a bbolt file beside the store
+// (<data>/projections/timetravel.db; its layout is frozen in disk.go) together with the index of the
+// log up to it, in one transaction. Memory holds only a few figures per snapshot.
 //
-// Apply only hands the events over; up to 65,536 may wait for the follower, beyond which the runner
-// waits too. So in operation the live projections never wait for a snapshot, but a rebuild from
-// zero goes at the follower's pace: snapshotting a growing yard as JSON is most of its work
-// (about 40,000 events a second on 2 cores over a million-event log, against about 180,000 for
-// the yard alone).
+// What "its state" is depends on the model:
 //
-// Snapshots are bounded: at most Config.MaxSnapshots (64) and Config.MaxBytes (256 MiB) of
-// compressed state. Past either bound the snapshot whose removal leaves the smallest gap between its
-// neighbours goes (never the newest), so the kept ones thin out evenly over the log as it grows, and
-// the work of a query grows with the gap: about log length / MaxSnapshots events at worst.
+//   - a model that is Incremental hands over the records (boxes, machines, visits, …) changed since
+//     the last snapshot, from its dirty set: a delta, whose cost follows the events since the last
+//     snapshot, not the yard. The first snapshot after the model is made or restored is whole.
+//     When more than Config.MaxChain deltas follow the newest whole snapshot, the writer merges
+//     them into a new whole one, in the background.
+//   - any other model hands over its whole Snapshot, taken on the runner's goroutine (for the
+//     yard, a sort and an encoding of every box: the cost Incremental removes).
+//
+// The index of the log, in blocks of 1,024 positions, keeps the smallest and largest event Time
+// and the largest Recorded of each block, with the running maxima up to it (40 bytes a block in
+// memory, 40 KB for a million events; 24 bytes a block on disk).
+//
+// Snapshots are bounded: at most Config.MaxSnapshots (512) and Config.MaxBytes (2 GiB) on disk.
+// Past either bound the snapshot whose removal leaves the smallest gap between its neighbours goes
+// (never the newest), so the kept ones thin out evenly over the log as it grows; a delta after a
+// removed snapshot takes in its records. The work of a query grows with the gap: about log length
+// / MaxSnapshots events at worst.
 //
 // Answering (at = T, as_of = A):
 //
@@ -57,7 +66,8 @@
 //     cut on Time removes nothing: the view is the as_of view of P.
 //  3. Start from the newest snapshot at or before P taken when every event before it had Time ≤ T
 //     (its running maximum of Time ≤ T); none: an empty model. For a log in near time order that is
-//     the snapshot just before T.
+//     the snapshot just before T. It is read from the file (a whole snapshot, or the whole one
+//     before it and the deltas up to it, merged) and restored.
 //  4. Fold forward to P the events with Time ≤ T. Blocks whose smallest Time is after T are skipped
 //     unread; the others are read, and only their events with Time ≤ T are decoded and applied.
 //     A late report can sit in any later block, so the scan goes on to P rather than stopping at the
@@ -66,10 +76,19 @@
 //     about a moment ≤ T. Reading a block is cheap (the embedded store reads millions of events a
 //     second); decoding JSON is what costs, and only the events applied are decoded.
 //  5. The snapshot is restored on one goroutine while the events are read and decoded on the others.
+//     Should the snapshot be thinned out meanwhile, the question is planned again.
 //
 // A report timed in the future (a terminal clock far ahead) raises the running maximum of Time for
 // every later snapshot, so queries about moments before that time start from the snapshots before
 // the report: the cost of such a query grows with the distance to it, the answer stays exact.
+//
+// # What a scavenged log no longer knows
+//
+// A store that thins events out under a retention policy (telemetry positions kept at full rate for
+// some days, then one a minute) says up to which position it has done so. A view folded across
+// such positions says so in View.Thinned: it is exact for what the log still holds, coarser than it
+// was for what was thinned (machine positions then). A view restored from a snapshot written at or
+// after that position is exact: the snapshot was written while the whole log was there.
 //
 // # Answers are shared
 //
@@ -84,8 +103,12 @@
 //
 // # Restarts
 //
-// Views is a projections.Snapshotter. Its checkpoint is cheap: the newest snapshot it already holds
-// (compressed, at its position) and the index up to it, not a new snapshot of the model. After a
-// restart the runner resumes it from that snapshot, at most Every events back, and the older
-// snapshots are gone until Warm folds the log from its start again in the background.
+// The snapshots and the index are on disk: after a restart, clean or kill -9, the views resume at
+// their newest snapshot (the runner feeds them the events after it; the live model, restored from
+// its own checkpoint, skips those it has folded), and the first question about any moment is as
+// fast as the others: nothing is warmed up. The file names the views it belongs to
+// ("timetravel.v2-" and the live model's versioned name) and their index block size; a file of
+// other views is emptied on open. A new model version therefore starts the views again: they index
+// the log once (read and decoded by the runner), and write their first snapshot where the live
+// model is, so the past before it is folded from the start of the log until snapshots accrue.
 package timetravel
