@@ -2,8 +2,12 @@ package bolt
 
 import (
 	"errors"
+	"fmt"
 	"path/filepath"
 	"strings"
+	"time"
+
+	"github.com/yardtwin/yardtwin/domain/es"
 )
 
 // DefaultDir is where the store keeps its file when Config.Dir is empty, relative to the working
@@ -18,12 +22,21 @@ type Config struct {
 	// Dir is the data directory; the store keeps one file, Dir/events.db, and creates Dir if needed.
 	// Empty means DefaultDir.
 	Dir string
+	// Retention is the retention policy for telemetry (see es.ParseRetention and the package doc,
+	// Retention); empty keeps every event for ever.
+	Retention es.Retention
+	// ScavengeEvery is how often the background scavenge applies Retention; 0 means
+	// DefaultScavengeEvery.
+	ScavengeEvery time.Duration
 }
 
 // withDefaults returns c with empty fields set to their defaults.
 func (c Config) withDefaults() Config {
 	if c.Dir == "" {
 		c.Dir = DefaultDir
+	}
+	if c.ScavengeEvery <= 0 {
+		c.ScavengeEvery = DefaultScavengeEvery
 	}
 	return c
 }
@@ -39,6 +52,9 @@ func (c Config) Validate() error {
 	}
 	if filepath.Base(filepath.Clean(c.Dir)) == FileName {
 		return errors.New("bolt: config: dir names the store file itself; give its directory")
+	}
+	if err := c.Retention.Validate(); err != nil {
+		return fmt.Errorf("bolt: config: %w", err)
 	}
 	return nil
 }

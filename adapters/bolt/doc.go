@@ -6,7 +6,8 @@
 // Four buckets, with all integers big-endian (see keys.go; names and layouts never change, and a
 // new layout gets a new file format number in the meta bucket):
 //
-//	meta     "magic" → "yardtwin.events", "format" → 1, "indexed" → position (8 bytes)
+//	meta     "magic" → "yardtwin.events", "format" → 1, "indexed" → position (8 bytes),
+//	         "scavenged" → position (8 bytes; absent means 0, see Retention)
 //	log      position (8 bytes) → record (see recordFormat in record.go)
 //	streams  uvarint(len(stream)) ‖ stream ‖ version (8 bytes) → position (8 bytes)
 //	ids      event id → position (8 bytes) ‖ version (8 bytes)
@@ -45,6 +46,46 @@
 // stream's newest ones), and otherwise the last key of the stream's range in the streams bucket,
 // found by one seek in the writer's own transaction. So memory follows the yard, not the number of
 // streams ever written (one per container ever seen), and Open reads no stream's version at all.
+//
+// # Retention
+//
+// A retention policy (es.Retention, WithRetention; none by default, every event kept for ever)
+// thins the events of the types it names once they are old: equipment.PositionReported at full
+// rate for N days of event time, then one per stream (per machine) per interval. A background
+// scavenge (WithScavengeEvery, each minute by default) applies it:
+//
+//   - It walks the log forwards from the watermark "scavenged", at most 2,048 positions per write
+//     transaction, so appends wait for it a few milliseconds at a time; each transaction removes
+//     its events from the log, the streams bucket and the ids bucket, and moves the watermark, and
+//     commits all of it at once. A crash at any moment leaves a valid log, complete for what it
+//     keeps, and a watermark saying how far the policy has been applied; the next run goes on
+//     from there and ends where an uninterrupted run would have (TestScavengeCrash kills a process
+//     mid-transaction to check it).
+//   - It walks only as far as the first event recorded less than the policy's longest Full ago
+//     (Recorded grows with the log), and never past the index watermark: events not yet in the
+//     index buckets live in the writer's memory, which the scavenge leaves alone.
+//   - Of the events walked it removes only those of the named types whose event Time is older
+//     than their rule's Full, and of those, with an Every, only one whose last kept event of the
+//     same type earlier in its stream (looking back at most 64 events) falls in the same interval
+//     of event time (intervals aligned on the zero time). Events reported late, out of time order,
+//     may keep two in an interval; nothing is ever removed that the rule does not name.
+//   - It never removes a stream's last event in the streams bucket. So the last key of every
+//     stream's range stays its version, the head lookup stays right (see Writing), versions are
+//     never reused, and every machine's last known position survives.
+//
+// What a scavenged log looks like. Positions below the watermark skip where events were removed
+// (positions are never renumbered or reused), a stream's versions skip likewise, and the id of a
+// removed event is forgotten: the same event re-sent after it was removed is stored again, as a
+// new event (a re-send that late is not expected; the policy's Full is days). Every event of any
+// other type is where it was. Readers that fold the log move from one event's position to the next
+// one's, so they need no change; a reader that must know what the log no longer holds asks
+// Scavenged (es.Scavenger) for the watermark and Retention for the policy. The file does not shrink:
+// bbolt reuses the freed pages for new events (compact it offline with bbolt compact to return them).
+//
+// Compatibility. The layout of buckets, keys and records is unchanged, so the format stays 1: the
+// "scavenged" key is additive, and a build that predates it reads a scavenged file correctly,
+// since its reads walk keys and never count positions. It would not scavenge, and it does not move
+// the watermark.
 //
 // # Reading
 //

@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -22,6 +23,10 @@ import (
 // ErrNotStore is returned by Open when the file is not a yardtwin event store: not a bbolt file, a
 // damaged one, or a bbolt file written by something else.
 var ErrNotStore = errors.New("bolt: not a yardtwin event store")
+
+// ErrLocked matches the error of Open when another process (or another Open in this one) holds
+// the file.
+var ErrLocked = errors.New("bolt: locked by another process")
 
 var _ es.Store = (*Store)(nil)
 
@@ -61,6 +66,17 @@ type Store struct {
 
 	notifyMu sync.Mutex
 	notify   chan struct{} // closed and replaced after each commit that stored events
+
+	// retention is the policy Scavenge applies; scavenged is its watermark, as committed.
+	retention  es.Retention
+	scavenged  atomic.Uint64
+	scavengeMu sync.Mutex // one Scavenge at a time
+	// scavengerDone is closed when the background scavenge has stopped (at once without one).
+	scavengerDone chan struct{}
+	lastScavenge  atomic.Pointer[ScavengeReport]
+	// scavengeHook, when set by a test, is called in each scavenge transaction just before it
+	// commits.
+	scavengeHook func(ScavengeStats)
 }
 
 // Option changes how Open sets a store up.
@@ -72,6 +88,9 @@ type options struct {
 	maxGroup    int
 	indexLag    int
 	headCache   int
+
+	retention     es.Retention
+	scavengeEvery time.Duration
 }
 
 // WithLockTimeout sets how long Open waits for another process to release the file (default 2 s;
@@ -109,7 +128,8 @@ func New(cfg Config, clock es.Clock) (*Store, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
-	return Open(cfg.withDefaults().Dir, WithClock(clock))
+	cfg = cfg.withDefaults()
+	return Open(cfg.Dir, WithClock(clock), WithRetention(cfg.Retention), WithScavengeEvery(cfg.ScavengeEvery))
 }
 
 // Open opens the store kept in dir, creating dir and the file when they do not exist, and indexes
@@ -118,9 +138,13 @@ func New(cfg Config, clock es.Clock) (*Store, error) {
 // the lock (WithLockTimeout) and then fails. A file that is not a yardtwin event store gives an error
 // matching ErrNotStore.
 func Open(dir string, opts ...Option) (*Store, error) {
-	o := options{lockTimeout: 2 * time.Second, now: time.Now, maxGroup: 20_000, indexLag: 50_000, headCache: 200_000}
+	o := options{lockTimeout: 2 * time.Second, now: time.Now, maxGroup: 20_000, indexLag: 50_000, headCache: 200_000,
+		scavengeEvery: DefaultScavengeEvery}
 	for _, opt := range opts {
 		opt(&o)
+	}
+	if err := o.retention.Validate(); err != nil {
+		return nil, fmt.Errorf("bolt: open: %w", err)
 	}
 	if err := os.MkdirAll(dir, 0o750); err != nil {
 		return nil, fmt.Errorf("open: %w", err)
@@ -148,12 +172,20 @@ func Open(dir string, opts ...Option) (*Store, error) {
 		indexLag:   o.indexLag,
 		pending:    map[string]idEntry{},
 		notify:     make(chan struct{}),
+		retention:  slices.Clone(o.retention),
+
+		scavengerDone: make(chan struct{}),
 	}
 	if err := s.load(); err != nil {
 		_ = db.Close()
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
 	go s.write()
+	if len(s.retention) > 0 && o.scavengeEvery > 0 {
+		go s.scavengeEvery(o.scavengeEvery)
+	} else {
+		close(s.scavengerDone)
+	}
 	return s, nil
 }
 
@@ -161,7 +193,7 @@ func Open(dir string, opts ...Option) (*Store, error) {
 func openError(path string, waited time.Duration, err error) error {
 	switch {
 	case errors.Is(err, berrors.ErrTimeout):
-		return fmt.Errorf("open %s: locked by another process (waited %s): %w", path, waited, err)
+		return fmt.Errorf("open %s: %w (waited %s): %w", path, ErrLocked, waited, err)
 	case errors.Is(err, berrors.ErrInvalid), errors.Is(err, berrors.ErrChecksum), errors.Is(err, berrors.ErrVersionMismatch):
 		return fmt.Errorf("open %s: %w: %w", path, ErrNotStore, err)
 	default:
@@ -236,6 +268,13 @@ func (s *Store) load() error {
 				return fmt.Errorf("%w: bucket %q is missing", ErrNotStore, name)
 			}
 		}
+		switch v := meta.Get(metaScavenged); len(v) {
+		case 0:
+		case 8:
+			s.scavenged.Store(binary.BigEndian.Uint64(v))
+		default:
+			return fmt.Errorf("%w: scavenge watermark of %d bytes", errDamaged, len(v))
+		}
 		if k, _ := tx.Bucket(bucketLog).Cursor().Last(); k != nil {
 			if len(k) != 8 {
 				return fmt.Errorf("%w: log key of %d bytes", errDamaged, len(k))
@@ -259,6 +298,7 @@ func (s *Store) Close() error {
 	close(s.closedCh)
 	s.closeMu.Unlock()
 	<-s.writerDone
+	<-s.scavengerDone
 	if err := s.db.Close(); err != nil {
 		return fmt.Errorf("close %s: %w", s.path, err)
 	}

@@ -5,7 +5,9 @@
 // the same way:
 //
 //   - Positions count every stored event from 1 without gaps; versions count a stream's events
-//     from 1. ReadAll, ReadStream and Subscribe from 0 start at the first event.
+//     from 1. ReadAll, ReadStream and Subscribe from 0 start at the first event. (A store with a
+//     retention policy, es.Scavenger, leaves gaps below its scavenge watermark where it removed
+//     events; the suite runs stores without one.)
 //   - Time and Recorded come back equal to the nanosecond (time.Time.Equal) and in UTC, whatever
 //     zone Time was given in. Recorded is set by the store, never zero.
 //   - Data comes back semantically equal as JSON: a store may re-encode it (compact it, say), but
