@@ -25,6 +25,9 @@ func (m *Model) Apply(batch []projections.Item) {
 
 func (m *Model) apply(it projections.Item) {
 	at := it.Time
+	if at.After(m.newest) {
+		m.newest = at
+	}
 	if m.cfg.LateAfter > 0 && !it.Recorded.IsZero() && it.Recorded.Sub(at) > m.cfg.LateAfter {
 		c, _ := containerOf(it.Event)
 		m.raise(it, LateReport, c, nil, fmt.Sprintf("%s happened at %s but reached the twin %s later", it.Type, at.Format(time.RFC3339), it.Recorded.Sub(at).Round(time.Second)))
@@ -39,9 +42,10 @@ func (m *Model) apply(it projections.Item) {
 		}
 	}
 	m.applyEvent(it)
-	if b != nil {
+	if b != nil && m.history {
 		m.remember(b, it)
 	}
+	m.evict()
 }
 
 // containerOf is the box an event is about, if any.
@@ -69,7 +73,8 @@ func containerOf(ev any) (iso6346.ContainerID, bool) {
 	return "", false
 }
 
-// remember adds the event to the box's history, as the box stands after it.
+// remember adds the event to the box's history, as the box stands after it (only in the models of
+// ContainerFromStream: the live model holds no histories).
 func (m *Model) remember(b *Box, it projections.Item) {
 	mv := Move{At: it.Time, Position: it.Position, Event: it.Type, Where: b.Where, Truck: b.Truck, Visit: b.Visit}
 	if b.Slot != nil {
@@ -87,9 +92,6 @@ func (m *Model) remember(b *Box, it projections.Item) {
 		mv.Crane = e.Crane
 	}
 	b.History = append(b.History, mv)
-	if len(b.History) > maxHistory {
-		b.History = slices.Delete(b.History, 0, len(b.History)-maxHistory)
-	}
 }
 
 func (m *Model) applyEvent(it projections.Item) {
@@ -179,6 +181,12 @@ func (m *Model) applyEvent(it projections.Item) {
 		v := m.visit(e.Visit)
 		v.State, v.Departed = "departed", at
 		v.rate()
+		if !m.history {
+			m.leftVisits.push(leaving{ID: e.Visit, Since: at})
+		}
+	case gate.TruckLeft:
+		// A road truck that left the terminal leaves the live picture; its next report brings it back.
+		delete(m.machines, e.Truck)
 	case equipment.PositionReported:
 		mc := m.machine(e.Equipment, string(e.Kind))
 		mc.Lon, mc.Lat, mc.At = e.Lon, e.Lat, at
@@ -218,6 +226,7 @@ func (m *Model) move(b *Box, where string, at time.Time) {
 	if where != AtYard {
 		b.Slot = nil
 	}
+	m.queued(b)
 }
 
 func (m *Model) stack(it projections.Item, e yard.ContainerStacked) {
@@ -372,8 +381,5 @@ func (m *Model) raise(it projections.Item, kind string, c iso6346.ContainerID, s
 		a.Slot = &sc
 	}
 	m.anomalyCount[kind]++
-	m.anomalies = append(m.anomalies, a)
-	if len(m.anomalies) > maxAnomalies {
-		m.anomalies = slices.Delete(m.anomalies, 0, len(m.anomalies)-maxAnomalies)
-	}
+	m.anomalies.Push(a)
 }

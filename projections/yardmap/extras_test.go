@@ -1,6 +1,7 @@
 package yardmap
 
 import (
+	"reflect"
 	"testing"
 	"time"
 
@@ -13,26 +14,43 @@ import (
 	"github.com/yardtwin/yardtwin/projections"
 )
 
+// TestHistoryFollowsTheBox: the box's own stream, folded by ContainerFromStream, gives its moves
+// and the same record as the live model; the live model holds no history.
 func TestHistoryFollowsTheBox(t *testing.T) {
 	m := newModel(t)
-	m.Apply(log(
+	items := log(
 		announced(boxA),
 		quay.ContainerDischarged{Container: boxA, Visit: "V1", Crane: "QC01", Truck: "IT01"},
 		stacked(boxA, 3, 2, 1),
+		stacked(boxB, 3, 2, 2), // another box's fact, not in boxA's stream
 		lifted(boxA, 3, 2, 1),
-	))
-	loc, _ := m.Container(boxA)
-	if len(loc.History) != 4 {
+	)
+	m.Apply(items)
+	live, _ := m.Container(boxA)
+	if live.History != nil {
+		t.Fatalf("the live model holds a history: %+v", live.History)
+	}
+	stream := append(items[:3:3], items[4])
+	loc, ok := ContainerFromStream(boxA, stream)
+	if !ok || len(loc.History) != 4 {
 		t.Fatalf("history = %+v", loc.History)
 	}
 	wantWhere := []string{AtAnnounced, AtTruck, AtYard, AtTruck}
+	wantPosition := []uint64{1, 2, 3, 5}
 	for i, mv := range loc.History {
-		if mv.Where != wantWhere[i] || mv.Position != uint64(i+1) {
+		if mv.Where != wantWhere[i] || mv.Position != wantPosition[i] {
 			t.Errorf("move %d = %+v, want where %s", i, mv, wantWhere[i])
 		}
 	}
 	if loc.History[2].Slot == nil || loc.History[2].Crane != "RTG01" || loc.Entered.IsZero() {
 		t.Errorf("stack move = %+v, entered %v", loc.History[2], loc.Entered)
+	}
+	loc.History = nil
+	if !reflect.DeepEqual(loc, live.Box) {
+		t.Errorf("from the stream:\n%+v\nlive:\n%+v", loc, live.Box)
+	}
+	if _, ok := ContainerFromStream(boxB, stream); ok {
+		t.Error("boxB found in boxA's stream")
 	}
 }
 

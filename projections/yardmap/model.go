@@ -7,6 +7,35 @@
 // floating above an empty tier, a container number with a wrong check digit) is applied as well as it
 // can be and recorded as an Anomaly. Folding the same log always gives the same picture and the same
 // anomalies, so a rebuild from zero reproduces them.
+//
+// # Memory follows the yard, not the log
+//
+// A twin runs for months and its log only grows, so the model holds what is in the terminal or
+// about to be, and forgets what has left after a while. Every rule is driven by event time (the
+// newest event time folded, never the wall clock) and applied while folding, so a rebuild from
+// zero, a restore from a checkpoint and a past view folded to the same position hold the same
+// things, and applying a position twice changes nothing. The defaults (Config):
+//
+//   - Boxes in the terminal (in a slot, on a truck, at the quay) are kept while they are there.
+//   - A box that left (gone by road, or loaded on board) is kept for DepartedFor (24 h) of event
+//     time after it left, and at most MaxDeparted (20,000) such boxes are held: beyond that the one
+//     that left first goes. Its own stream in the store (yard.ContainerStream) still holds every
+//     fact about it, which is where the HTTP API reads a container's history (ContainerFromStream)
+//     and finds a box the model no longer holds. A later fact about an evicted box starts a new
+//     record, as for a box seen for the first time (its check digit is judged again).
+//   - A box announced but never seen, or displaced by a contradicting report (unknown), is kept
+//     for ExpectedFor (30 days) without news.
+//   - A vessel visit is kept while open and for VisitsFor (7 days) after it departed, at most
+//     MaxDepartedVisits (100) departed visits.
+//   - Machines: the fleet is kept (it is the terminal's). A road truck leaves the live picture when
+//     its gate.TruckLeft is folded; it comes back with its next report.
+//   - Anomalies: the newest Anomalies (1,000) in full, in a ring, and a count per kind since the
+//     start of the log.
+//   - A box's history is not held: Box.History is filled from the store (ContainerFromStream).
+//
+// Each rule costs O(1) amortised per event: the boxes and visits that left wait in first-in
+// first-out queues in the order they left, and eviction only looks at the head of a queue.
+// Queue entries of a box that came back are skipped when they reach the head.
 package yardmap
 
 import (
@@ -15,10 +44,11 @@ import (
 
 	"github.com/yardtwin/yardtwin/domain/iso6346"
 	"github.com/yardtwin/yardtwin/domain/yard"
+	"github.com/yardtwin/yardtwin/projections/internal/ring"
 )
 
 // Name is the checkpoint key of the projection; bump the suffix when the snapshot's shape changes.
-const Name = "yardmap.v2" // v2: gob snapshots
+const Name = "yardmap.v3" // v2: gob snapshots; v3: bounded memory (eviction queues, anomaly ring, no histories)
 
 // Where a container is.
 const (
@@ -46,7 +76,8 @@ type Box struct {
 	Entered      time.Time           `json:"entered,omitzero"` // when it entered the terminal (discharged or gated in); dwell starts
 	Holds        []string            `json:"holds,omitempty"`
 	CheckDigitOK bool                `json:"check_digit_ok"`
-	// History is the box's moves, oldest first, at most maxHistory (the oldest are dropped).
+	// History is the box's moves, oldest first. The model does not hold it (it would grow with the
+	// log): the HTTP API fills it from the box's stream in the store, see ContainerFromStream.
 	History []Move `json:"history,omitempty"`
 	// LastAt is the event time of the newest fact about the box, to spot reports out of order.
 	LastAt time.Time `json:"last_at,omitzero"`
@@ -63,9 +94,6 @@ type Move struct {
 	Visit    string     `json:"visit,omitempty"`
 	Crane    string     `json:"crane,omitempty"`
 }
-
-// maxHistory bounds a box's history; a box rarely makes more moves in one stay.
-const maxHistory = 32
 
 // Machine is the last known state of a piece of equipment.
 type Machine struct {
@@ -130,9 +158,6 @@ type Anomaly struct {
 	Detail    string              `json:"detail"`
 }
 
-// maxAnomalies bounds the anomaly list kept in memory; counts by kind are kept for all.
-const maxAnomalies = 1000
-
 // blockFill is the running occupancy of a block.
 type blockFill struct {
 	Boxes      int
@@ -150,21 +175,85 @@ type Model struct {
 
 	mu           sync.RWMutex
 	position     uint64
+	newest       time.Time // the newest event time folded: the clock of every eviction
 	boxes        map[iso6346.ContainerID]*Box
 	slots        map[yard.Slot]iso6346.ContainerID
 	fill         map[string]*blockFill
 	machines     map[string]*Machine
 	visits       map[string]*Visit
-	anomalies    []Anomaly // the newest maxAnomalies, oldest first
+	anomalies    *ring.Ring[Anomaly] // the newest cfg.Anomalies
 	anomalyCount map[string]int
 	byWhere      map[string]int // boxes by Where, kept as boxes move
+
+	departed   queue[leaving] // boxes gone or on board, in the order they left
+	expected   queue[leaving] // boxes announced or displaced, in the order they got there
+	leftVisits queue[leaving] // departed visits, in the order they departed
+
+	// history, set only in the models ContainerFromStream folds, makes every box keep its moves.
+	history bool
 }
 
-// Config tunes the model.
+// leaving is an entry of an eviction queue: the box (or visit) and when it got where it is. An
+// entry whose box has moved on since (its Where or Since differ) is skipped at the head.
+type leaving struct {
+	ID    string
+	Since time.Time
+}
+
+// Config tunes the model. The retention settings are in event time; a checkpoint is only good for
+// the settings it was folded with (serve uses the defaults). See the package doc for the policy.
 type Config struct {
 	// LateAfter is how long after it happened a fact may be recorded before it is flagged as a late
 	// report; 0 means 15 minutes, negative never flags.
 	LateAfter time.Duration
+	// DepartedFor is how long a box that left (gone by road, loaded on board) is held after it
+	// left; 0 means 24 hours, negative for ever (MaxDeparted still applies).
+	DepartedFor time.Duration
+	// MaxDeparted is how many boxes that left are held at most; 0 means 20,000, negative no bound.
+	MaxDeparted int
+	// ExpectedFor is how long a box announced but not seen, or displaced by a contradicting report,
+	// is held without news; 0 means 30 days, negative for ever.
+	ExpectedFor time.Duration
+	// VisitsFor is how long a departed vessel visit is held after it departed; 0 means 7 days,
+	// negative for ever (MaxDepartedVisits still applies).
+	VisitsFor time.Duration
+	// MaxDepartedVisits is how many departed visits are held at most; 0 means 100, negative no bound.
+	MaxDepartedVisits int
+	// Anomalies is how many of the newest anomalies are kept in full; 0 means 1,000. Counts by kind
+	// cover every anomaly since the start of the log.
+	Anomalies int
+}
+
+// Defaults of Config.
+const (
+	DefaultDepartedFor       = 24 * time.Hour
+	DefaultMaxDeparted       = 20_000
+	DefaultExpectedFor       = 30 * 24 * time.Hour
+	DefaultVisitsFor         = 7 * 24 * time.Hour
+	DefaultMaxDepartedVisits = 100
+	DefaultAnomalies         = 1000
+)
+
+// withDefaults fills the zero fields of cfg.
+func (cfg Config) withDefaults() Config {
+	def := func(d *time.Duration, v time.Duration) {
+		if *d == 0 {
+			*d = v
+		}
+	}
+	defN := func(n *int, v int) {
+		if *n == 0 {
+			*n = v
+		}
+	}
+	def(&cfg.LateAfter, 15*time.Minute)
+	def(&cfg.DepartedFor, DefaultDepartedFor)
+	def(&cfg.ExpectedFor, DefaultExpectedFor)
+	def(&cfg.VisitsFor, DefaultVisitsFor)
+	defN(&cfg.MaxDeparted, DefaultMaxDeparted)
+	defN(&cfg.MaxDepartedVisits, DefaultMaxDepartedVisits)
+	defN(&cfg.Anomalies, DefaultAnomalies)
+	return cfg
 }
 
 // New returns an empty model of the terminal described by layout.
@@ -172,24 +261,23 @@ func New(layout *yard.Layout) *Model { return NewWith(layout, Config{}) }
 
 // NewWith returns an empty model with cfg.
 func NewWith(layout *yard.Layout, cfg Config) *Model {
-	if cfg.LateAfter == 0 {
-		cfg.LateAfter = 15 * time.Minute
-	}
-	m := &Model{layout: layout, cfg: cfg}
+	m := &Model{layout: layout, cfg: cfg.withDefaults()}
 	m.reset()
 	return m
 }
 
 func (m *Model) reset() {
 	m.position = 0
+	m.newest = time.Time{}
 	m.boxes = map[iso6346.ContainerID]*Box{}
 	m.slots = map[yard.Slot]iso6346.ContainerID{}
 	m.fill = map[string]*blockFill{}
 	m.machines = map[string]*Machine{}
 	m.visits = map[string]*Visit{}
-	m.anomalies = nil
+	m.anomalies = ring.New[Anomaly](m.cfg.Anomalies)
 	m.anomalyCount = map[string]int{}
 	m.byWhere = map[string]int{}
+	m.departed, m.expected, m.leftVisits = queue[leaving]{}, queue[leaving]{}, queue[leaving]{}
 }
 
 // Name implements projections.Projection.

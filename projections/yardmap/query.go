@@ -16,11 +16,11 @@ import (
 
 // Summary is the yard at a glance.
 type Summary struct {
-	Position   uint64         `json:"position"` // last event folded
-	Containers int            `json:"containers"`
-	ByWhere    map[string]int `json:"by_where"` // containers by where they are
-	Capacity   int            `json:"capacity"` // TEU: 20-ft ground slots × max tiers, all blocks
-	InYard     int            `json:"in_yard"`  // boxes in yard slots
+	Position   uint64         `json:"position"`   // last event folded
+	Containers int            `json:"containers"` // boxes held: in the terminal, expected, or left lately (package doc)
+	ByWhere    map[string]int `json:"by_where"`   // containers by where they are
+	Capacity   int            `json:"capacity"`   // TEU: 20-ft ground slots × max tiers, all blocks
+	InYard     int            `json:"in_yard"`    // boxes in yard slots
 	TEU        int            `json:"teu_in_yard"`
 	Fill       float64        `json:"fill"` // TEU / Capacity, 0..1
 	Blocks     []BlockFill    `json:"blocks"`
@@ -125,7 +125,7 @@ func (m *Model) Container(id iso6346.ContainerID) (Location, bool) {
 	}
 	loc := Location{Box: *b}
 	loc.Holds = slices.Clone(b.Holds)
-	loc.History = slices.Clone(b.History)
+	loc.History = slices.Clone(b.History) // nil but in ContainerFromStream's models
 	switch {
 	case b.Slot != nil:
 		if blk, ok := m.layout.Block(b.Slot.Block); ok {
@@ -183,11 +183,32 @@ func (m *Model) Visits() []Visit {
 	return out
 }
 
-// Anomalies returns the newest anomalies kept, oldest first.
+// Anomalies returns the newest anomalies kept (Config.Anomalies), oldest first.
 func (m *Model) Anomalies() []Anomaly {
 	m.mu.RLock()
 	defer m.mu.RUnlock()
-	return slices.Clone(m.anomalies)
+	return m.anomalies.Slice()
+}
+
+// Held is how much the model holds, the measures that must follow the yard and not the log.
+type Held struct {
+	Boxes     int // every box held, whatever its Where
+	Departed  int // of which gone or on board, waiting to be forgotten
+	Visits    int
+	Machines  int
+	Anomalies int // kept in full
+	Queued    int // entries of the eviction queues
+}
+
+// Held returns the sizes of what the model holds.
+func (m *Model) Held() Held {
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	return Held{
+		Boxes: len(m.boxes), Departed: m.byWhere[AtGone] + m.byWhere[AtVessel], Visits: len(m.visits),
+		Machines: len(m.machines), Anomalies: m.anomalies.Len(),
+		Queued: m.departed.len() + m.expected.len() + m.leftVisits.len(),
+	}
 }
 
 // InYard returns a copy of every box standing in a yard slot, ordered by slot.

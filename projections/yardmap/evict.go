@@ -1,0 +1,102 @@
+package yardmap
+
+import (
+	"time"
+
+	"github.com/yardtwin/yardtwin/domain/iso6346"
+)
+
+// queue is a first-in first-out list: pushing and popping cost O(1) amortised. The popped front is
+// given back to the allocator once it is more than half the backing array.
+type queue[T any] struct {
+	items []T
+	head  int
+}
+
+func (q *queue[T]) push(v T) { q.items = append(q.items, v) }
+
+func (q *queue[T]) len() int { return len(q.items) - q.head }
+
+func (q *queue[T]) front() T { return q.items[q.head] }
+
+func (q *queue[T]) pop() {
+	var zero T
+	q.items[q.head] = zero
+	q.head++
+	if q.head == len(q.items) {
+		q.items, q.head = q.items[:0], 0
+	} else if q.head >= 1024 && q.head*2 >= len(q.items) {
+		q.items, q.head = append([]T(nil), q.items[q.head:]...), 0
+	}
+}
+
+// slice returns the queued items, front first (for snapshots).
+func (q *queue[T]) slice() []T { return q.items[q.head:] }
+
+// departedWhere says whether a box that is where has left the terminal.
+func departedWhere(where string) bool { return where == AtGone || where == AtVessel }
+
+// expectedWhere says whether a box that is where waits for news to be placed again.
+func expectedWhere(where string) bool { return where == AtAnnounced || where == AtUnknown }
+
+// queued puts b in the eviction queue of where it now is, if any; called on every move.
+func (m *Model) queued(b *Box) {
+	switch {
+	case m.history:
+	case departedWhere(b.Where):
+		m.departed.push(leaving{ID: string(b.Container), Since: b.Since})
+	case expectedWhere(b.Where):
+		m.expected.push(leaving{ID: string(b.Container), Since: b.Since})
+	}
+}
+
+// evict forgets what the retention rules (package doc) say has been held long enough at event time
+// m.newest. It looks at the heads of the queues only, so it costs O(1) amortised per event.
+func (m *Model) evict() {
+	if m.history {
+		return
+	}
+	held := func() int { return m.byWhere[AtGone] + m.byWhere[AtVessel] }
+	for m.departed.len() > 0 {
+		e := m.departed.front()
+		if !m.expired(e.Since, m.cfg.DepartedFor) && (m.cfg.MaxDeparted < 0 || held() <= m.cfg.MaxDeparted) {
+			break
+		}
+		m.departed.pop()
+		m.forgetBox(e, departedWhere)
+	}
+	for m.expected.len() > 0 {
+		e := m.expected.front()
+		if !m.expired(e.Since, m.cfg.ExpectedFor) {
+			break
+		}
+		m.expected.pop()
+		m.forgetBox(e, expectedWhere)
+	}
+	for m.leftVisits.len() > 0 {
+		e := m.leftVisits.front()
+		if !m.expired(e.Since, m.cfg.VisitsFor) && (m.cfg.MaxDepartedVisits < 0 || m.leftVisits.len() <= m.cfg.MaxDepartedVisits) {
+			break
+		}
+		m.leftVisits.pop()
+		if v, ok := m.visits[e.ID]; ok && v.State == "departed" && v.Departed.Equal(e.Since) {
+			delete(m.visits, e.ID)
+		}
+	}
+}
+
+// expired says whether something that got where it is at since has been there longer than keep
+// at event time m.newest; a negative keep never expires.
+func (m *Model) expired(since time.Time, keep time.Duration) bool {
+	return keep >= 0 && m.newest.Sub(since) > keep
+}
+
+// forgetBox drops the box of queue entry e if it is still where the entry put it.
+func (m *Model) forgetBox(e leaving, still func(where string) bool) {
+	b, ok := m.boxes[iso6346.ContainerID(e.ID)]
+	if !ok || !still(b.Where) || !b.Since.Equal(e.Since) || b.Slot != nil {
+		return // it moved on since: a later entry, if any, stands for it
+	}
+	m.byWhere[b.Where]--
+	delete(m.boxes, b.Container)
+}
