@@ -11,6 +11,8 @@ import (
 	"time"
 
 	"github.com/kurrent-io/KurrentDB-Client-Go/kurrentdb"
+
+	"github.com/yardtwin/yardtwin/domain/es"
 )
 
 // Schemes are the URL schemes Open accepts, the official client's: KurrentDB connection strings
@@ -53,6 +55,10 @@ type Options struct {
 	// Logger receives resubscriptions, retries and the client's own messages (default
 	// slog.Default()). The connection string is never logged.
 	Logger *slog.Logger
+	// Retention is the twin's retention policy for telemetry, as the embedded store takes it. This
+	// adapter applies none of it (the log stream holds business events too; see the package doc,
+	// Retention) and logs each rule it leaves unapplied, with the reason, when it opens.
+	Retention es.Retention
 }
 
 func (o Options) withDefaults() Options {
@@ -91,6 +97,9 @@ func (o Options) Validate() error {
 	}
 	if len(o.Stream) > 1024 {
 		return fmt.Errorf("kurrentdb: options: stream: %d bytes, at most 1024", len(o.Stream))
+	}
+	if err := o.Retention.Validate(); err != nil {
+		return fmt.Errorf("kurrentdb: options: %w", err)
 	}
 	return nil
 }

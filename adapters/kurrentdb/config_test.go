@@ -2,6 +2,7 @@ package kurrentdb
 
 import (
 	"log/slog"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -153,7 +154,7 @@ func TestOptionsDefaults(t *testing.T) {
 		t.Errorf("defaults = %+v", got)
 	}
 	kept := Options{Stream: "s", CallTimeout: time.Second, MaxAppendBytes: 10, Retries: 3, BackoffMin: time.Second, BackoffMax: 2 * time.Second, Logger: slog.Default()}
-	if got := kept.withDefaults(); got != kept {
+	if got := kept.withDefaults(); !reflect.DeepEqual(got, kept) {
 		t.Errorf("withDefaults changed set options: %+v", got)
 	}
 	// A maximum below the minimum is raised to the default maximum, or the minimum if larger.

@@ -75,6 +75,27 @@
 // from Options.BackoffMin to BackoffMax, starting from the last event delivered, for as long as the
 // errors are ones that waiting can mend.
 //
+// # Retention
+//
+// The twin's retention policy (es.Retention, Options.Retention) thins telemetry once it is old:
+// equipment.PositionReported at full rate for N days, then one per machine per minute, or none.
+// KurrentDB removes events only through stream metadata, read by its scavenge: $maxAge (older than
+// a duration, by the server's created date, our Recorded), $maxCount (all but the last n) and $tb
+// (before a revision), each for a whole stream. PlanRetention maps a policy onto that where it can:
+//
+//	rule                                   stream holding only its type   stream holding others too
+//	keep none past Full (Every 0)          $maxAge = Full                 not expressible
+//	one per stream per Every past Full     not expressible                not expressible
+//
+// Thinning to one per interval is never expressible: no metadata removes every n-th event in time.
+// And this adapter keeps the whole log in one stream that holds every type (see One stream holds
+// the log), so no rule maps onto it: $maxAge on the log would remove business events with the
+// telemetry. Open logs every rule it leaves unapplied, with the reason; the events are kept, and
+// Scavenged says 0 (es.Scavenger: no gaps). Per-machine position streams, where $maxAge would
+// apply, would need telemetry outside the log, giving up a dense position and an atomic append
+// across business events and positions; that trade has not been made. KurrentDB's $et- and $ce-
+// streams are links: metadata on them trims the links, never the events.
+//
 // # Deadlines and errors
 //
 // Every call to the server runs under context.WithTimeout(ctx, Options.CallTimeout): an append,

@@ -70,6 +70,7 @@ func Open(ctx context.Context, url string, opts Options) (*Store, error) {
 		return nil, fmt.Errorf("kurrentdb: open %s: read the log %s: %w", redact(url), opts.Stream, err)
 	}
 	s.log.Debug("log indexed", "events", s.idx.head, "streams", len(s.idx.streams))
+	s.planRetention()
 	return s, nil
 }
 
