@@ -21,6 +21,7 @@ import (
 	"github.com/yardtwin/yardtwin/domain/es"
 	"github.com/yardtwin/yardtwin/domain/iso6346"
 	"github.com/yardtwin/yardtwin/domain/yard"
+	"github.com/yardtwin/yardtwin/projections"
 	"github.com/yardtwin/yardtwin/projections/yardmap"
 )
 
@@ -44,6 +45,15 @@ type YardView interface {
 	Near(p orb.Point, radius float64, limit int) []yardmap.Location
 	Layout() *yard.Layout
 }
+
+// StreamReader reads one stream of the store, oldest first; es.Store satisfies it. The API reads a
+// container's own stream (yard.ContainerStream) to answer its history, which the read model does
+// not hold.
+type StreamReader interface {
+	ReadStream(ctx context.Context, stream string, from uint64) ([]es.Envelope, error)
+}
+
+var _ StreamReader = es.Store(nil)
 
 // Progress says how far the store and the projections are.
 type Progress interface {
@@ -84,6 +94,11 @@ type Deps struct {
 	KPIs KPIView
 	// Events is the log GET /api/v1/stream follows; nil answers 503 there.
 	Events EventFeed
+	// Streams reads a container's stream for GET /api/v1/containers/{id}: its history, and the box
+	// itself once the read model has forgotten it (yardmap's package doc). Nil takes Events when
+	// that reads streams too (an es.Store does); with neither, answers carry no history. Decoding
+	// needs Registry.
+	Streams StreamReader
 	// Registry decodes event payloads for the stream's filters.
 	Registry *es.Registry
 	// Web serves the UI at /; nil serves no UI.
@@ -123,6 +138,9 @@ func New(cfg Config, d Deps) *Server {
 	}
 	if d.Log == nil {
 		d.Log = slog.New(slog.DiscardHandler)
+	}
+	if sr, ok := d.Events.(StreamReader); ok && d.Streams == nil {
+		d.Streams = sr
 	}
 	progress := d.Progress
 	if !cfg.Role.queries() && progress != nil {
@@ -279,8 +297,11 @@ func (s *Server) getYard(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, y.Summary())
 }
 
+// getContainer answers where a box is (from the read model, live or past) and its history (from
+// its own stream in the store). A box the read model has forgotten (it left a while ago) is
+// answered from its stream alone.
 func (s *Server) getContainer(w http.ResponseWriter, r *http.Request) {
-	y, ok := s.yardFor(w, r)
+	y, cut, ok := s.yardAt(w, r)
 	if !ok {
 		return
 	}
@@ -289,8 +310,25 @@ func (s *Server) getContainer(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusBadRequest, "container: %v", err)
 		return
 	}
-	loc, ok := y.Container(id)
-	if !ok {
+	loc, found := y.Container(id)
+	if s.Streams != nil && s.Registry != nil {
+		envs, err := s.Streams.ReadStream(r.Context(), yard.ContainerStream(id), 0)
+		switch {
+		case errors.Is(err, context.Canceled):
+			return // the client went away
+		case err != nil:
+			writeError(w, http.StatusServiceUnavailable, "container %s: read its history: %v", id, err)
+			return
+		}
+		own, known := yardmap.ContainerFromStream(id, projections.Decode(s.Registry, cut.keep(envs)))
+		switch {
+		case found:
+			loc.History = own.History
+		case known:
+			loc, found = yardmap.Location{Box: own}, true
+		}
+	}
+	if !found {
 		writeError(w, http.StatusNotFound, "container %s is not known to the twin", id)
 		return
 	}
