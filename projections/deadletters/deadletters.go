@@ -1,17 +1,21 @@
 // Package deadletters lists the messages the twin refused from its buses and kept in the store
 // (intake.MessageRefused): the newest ones in full, and counts by origin since the start.
+//
+// Memory follows the yard, not the log: the newest 1,000 letters are kept in a ring (adding one
+// costs the same whatever came before; the store keeps every letter, at its log position), and the
+// counts by origin are one counter per origin.
 package deadletters
 
 import (
 	"encoding/json"
 	"fmt"
 	"maps"
-	"slices"
 	"sync"
 	"time"
 
 	"github.com/yardtwin/yardtwin/domain/intake"
 	"github.com/yardtwin/yardtwin/projections"
+	"github.com/yardtwin/yardtwin/projections/internal/ring"
 )
 
 // Name is the checkpoint key; bump the suffix when the snapshot's shape changes.
@@ -32,12 +36,12 @@ type Letter struct {
 type Model struct {
 	mu       sync.RWMutex
 	position uint64
-	newest   []Letter // oldest first, at most keep
+	newest   *ring.Ring[Letter] // the newest keep
 	byOrigin map[string]int
 }
 
 // New returns an empty model.
-func New() *Model { return &Model{byOrigin: map[string]int{}} }
+func New() *Model { return &Model{newest: ring.New[Letter](keep), byOrigin: map[string]int{}} }
 
 // Name implements projections.Projection.
 func (m *Model) Name() string { return Name }
@@ -62,10 +66,7 @@ func (m *Model) apply(it projections.Item) {
 		return
 	}
 	m.byOrigin[e.Origin]++
-	m.newest = append(m.newest, Letter{LogPosition: it.Position, ID: it.ID, Recorded: it.Recorded, MessageRefused: e})
-	if len(m.newest) > keep {
-		m.newest = slices.Delete(m.newest, 0, len(m.newest)-keep)
-	}
+	m.newest.Push(Letter{LogPosition: it.Position, ID: it.ID, Recorded: it.Recorded, MessageRefused: e})
 }
 
 // List is the answer of the dead-letter endpoint.
@@ -83,14 +84,14 @@ func (m *Model) Newest(limit int) List {
 	for _, n := range m.byOrigin {
 		l.Total += n
 	}
-	for i := len(m.newest) - 1; i >= 0 && len(l.Letters) < limit; i-- {
-		l.Letters = append(l.Letters, m.newest[i])
+	if limit > 0 {
+		l.Letters = m.newest.Newest(limit)
 	}
 	return l
 }
 
 type snapshot struct {
-	Newest   []Letter       `json:"newest"`
+	Newest   []Letter       `json:"newest"` // oldest first
 	ByOrigin map[string]int `json:"by_origin"`
 }
 
@@ -98,7 +99,7 @@ type snapshot struct {
 func (m *Model) Snapshot() (uint64, []byte, error) {
 	m.mu.RLock()
 	defer m.mu.RUnlock()
-	data, err := json.Marshal(snapshot{Newest: m.newest, ByOrigin: m.byOrigin})
+	data, err := json.Marshal(snapshot{Newest: m.newest.Slice(), ByOrigin: m.byOrigin})
 	if err != nil {
 		return 0, nil, fmt.Errorf("deadletters snapshot: %w", err)
 	}
@@ -113,7 +114,8 @@ func (m *Model) Restore(position uint64, state []byte) error {
 	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	m.position, m.newest, m.byOrigin = position, s.Newest, s.ByOrigin
+	m.position, m.byOrigin = position, s.ByOrigin
+	m.newest.Reset(s.Newest)
 	if m.byOrigin == nil {
 		m.byOrigin = map[string]int{}
 	}

@@ -43,3 +43,20 @@ func TestNewestFirstAndCounted(t *testing.T) {
 		t.Fatalf("restored list differs:\n%#v\n%#v", r.Newest(10), m.Newest(10))
 	}
 }
+
+// TestOnlyTheNewestAreKept: past keep letters, the oldest go, the counts go on.
+func TestOnlyTheNewestAreKept(t *testing.T) {
+	m := New()
+	var batch []projections.Item
+	for i := range keep + 10 {
+		batch = append(batch, item(uint64(i+1), intake.MessageRefused{Origin: "yard.events", Payload: "{"}))
+	}
+	m.Apply(batch)
+	got := m.Newest(2 * keep)
+	if got.Total != keep+10 || len(got.Letters) != keep || got.Letters[0].LogPosition != keep+10 || got.Letters[keep-1].LogPosition != 11 {
+		t.Fatalf("total %d, %d letters, newest %d, oldest %d", got.Total, len(got.Letters), got.Letters[0].LogPosition, got.Letters[len(got.Letters)-1].LogPosition)
+	}
+	if empty := New().Newest(5); empty.Letters != nil {
+		t.Fatalf("an empty list is %#v", empty.Letters)
+	}
+}

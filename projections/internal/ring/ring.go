@@ -48,10 +48,13 @@ func (r *Ring[T]) Slice() []T {
 	return append(out, r.buf[:r.start]...)
 }
 
-// Newest returns up to n items, newest first.
+// Newest returns up to n items, newest first; nil when there are none.
 func (r *Ring[T]) Newest(n int) []T {
 	n = min(n, len(r.buf))
-	out := make([]T, 0, max(n, 0))
+	if n <= 0 {
+		return nil
+	}
+	out := make([]T, 0, n)
 	for i := len(r.buf) - 1; i >= len(r.buf)-n; i-- {
 		out = append(out, r.At(i))
 	}
