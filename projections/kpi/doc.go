@@ -42,9 +42,12 @@
 // per-hour aggregates: count, sum, maximum and a mergeable quantile sketch with 1 % relative error
 // (so p50 and p90 are within 1 % of the exact nearest-rank values), never as raw samples.
 //
-// What grows with the log: one aggregate per hour of event time that had activity (about 0.5 kB in
-// the demo terminal, some 5 MB a year), and one record per vessel visit with its cranes' hourly
-// spans (about 3 kB a call). Both are needed to answer any past window; a later compaction could
-// fold old hours into days. A simulated week of the demo (230,000 events) snapshots to 1.3 MB, most
-// of it the 9,000 boxes in the terminal.
+// Windows of history: one aggregate per hour of event time that had activity (about 0.5 kB in the
+// demo terminal, some 5 MB a year), and one record per vessel visit with its cranes' hourly spans
+// (about 3 kB a call), are kept for Config.Retention (400 days by default) before the newest event,
+// so memory is bounded by the retention, not by the log. Once a day of event time, the older hours
+// are dropped (their change of the yard's TEU level is kept as a base, so utilisation stays right)
+// and so are the visits that departed before them; a report over older hours finds nothing there,
+// and a late fact older than the retention counts in the oldest hour kept. A simulated week of the
+// demo (230,000 events) snapshots to 1.3 MB, most of it the 9,000 boxes in the terminal.
 package kpi

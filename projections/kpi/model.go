@@ -1,6 +1,7 @@
 package kpi
 
 import (
+	"slices"
 	"sync"
 	"time"
 
@@ -15,8 +16,13 @@ import (
 // definition changes, which forces a rebuild.
 const Name = "kpi.v1"
 
-// How long open things are kept without news, in event time (see the package doc, Memory).
+// How long open things are kept without news, and figures at all, in event time (see the package
+// doc, Memory).
 const (
+	// DefaultRetention is how long hourly aggregates and departed visits are kept: 400 days, so
+	// that a window of a year, a year ago, can still be answered.
+	DefaultRetention = 400 * 24 * time.Hour
+
 	announcementTTL = 30 * 24 * time.Hour // an announced box that never came
 	truckTTL        = 7 * 24 * time.Hour  // a road truck whose departure was never reported
 )
@@ -131,7 +137,8 @@ type span struct {
 // Model is the KPI read model. It is safe for concurrent use: one writer (the projection runner)
 // and many readers.
 type Model struct {
-	capacity int // TEU
+	capacity  int           // TEU
+	retention time.Duration // of hours and departed visits, in event time
 
 	mu       sync.RWMutex
 	position uint64
@@ -139,6 +146,8 @@ type Model struct {
 	pruneDay int64     // day (of event time) of the last pruning
 	hours    map[int64]*hourAgg
 	hourKeys []int64 // keys of hours, sorted
+	keptFrom int64   // the oldest hour kept (0: none dropped yet); older facts count in it
+	baseTEU  int     // TEU in the yard at the start of keptFrom: the dropped hours' deltas
 	boxes    map[iso6346.ContainerID]*box
 	visits   map[string]*visit
 	trucks   map[string]time.Time // road trucks inside, by plate: when they arrived
@@ -146,8 +155,21 @@ type Model struct {
 
 // New returns an empty model of the terminal described by layout, whose blocks give the yard's
 // capacity; a nil layout has none (utilisation is then not defined).
-func New(layout *yard.Layout) *Model {
-	m := &Model{}
+func New(layout *yard.Layout) *Model { return NewWith(layout, Config{}) }
+
+// Config tunes the model.
+type Config struct {
+	// Retention is how long, in event time before the newest event, hourly aggregates and departed
+	// vessel visits are kept; 0 means DefaultRetention, negative for ever.
+	Retention time.Duration
+}
+
+// NewWith returns an empty model with cfg; see New.
+func NewWith(layout *yard.Layout, cfg Config) *Model {
+	if cfg.Retention == 0 {
+		cfg.Retention = DefaultRetention
+	}
+	m := &Model{retention: cfg.Retention}
 	if layout != nil {
 		m.capacity = layout.Capacity()
 	}
@@ -161,6 +183,7 @@ func (m *Model) reset() {
 	m.pruneDay = 0
 	m.hours = map[int64]*hourAgg{}
 	m.hourKeys = nil
+	m.keptFrom, m.baseTEU = 0, 0
 	m.boxes = map[iso6346.ContainerID]*box{}
 	m.visits = map[string]*visit{}
 	m.trucks = map[string]time.Time{}
@@ -196,6 +219,9 @@ func hourOf(t time.Time) int64 {
 func hourStart(h int64) time.Time { return time.Unix(h*3600, 0).UTC() }
 
 func (m *Model) hour(h int64) *hourAgg {
+	if m.keptFrom != 0 && h < m.keptFrom {
+		h = m.keptFrom // a fact older than what is kept counts in the oldest hour kept
+	}
 	a, ok := m.hours[h]
 	if !ok {
 		a = &hourAgg{}
@@ -463,6 +489,32 @@ func (m *Model) prune() {
 		if m.newest.Sub(at) > truckTTL {
 			delete(m.trucks, truck)
 			m.hour(hourOf(at)).Unmatched.TruckArrivals++
+		}
+	}
+	m.forgetOld()
+}
+
+// forgetOld drops the hours and the departed visits older than the retention. The yard's level
+// carries on from the dropped hours' deltas (baseTEU), so utilisation stays right.
+func (m *Model) forgetOld() {
+	if m.retention < 0 {
+		return
+	}
+	cut := hourOf(m.newest.Add(-m.retention))
+	n := 0
+	for n < len(m.hourKeys) && m.hourKeys[n] < cut {
+		m.baseTEU += m.hours[m.hourKeys[n]].TEUDelta
+		delete(m.hours, m.hourKeys[n])
+		n++
+	}
+	if n == 0 {
+		return
+	}
+	m.hourKeys = slices.Clone(m.hourKeys[n:])
+	m.keptFrom = cut
+	for id, v := range m.visits {
+		if !v.Departed.IsZero() && hourOf(v.Departed) < cut {
+			delete(m.visits, id)
 		}
 	}
 }

@@ -238,7 +238,7 @@ type hourTotals struct {
 // scanHours adds up the hours of the window and fills the report's hourly tables.
 func (m *Model) scanHours(lo, hi int64, r *Report) *hourTotals {
 	w := &hourTotals{}
-	level := 0 // TEU in the yard at the end of the hour, from every hour before
+	level := m.baseTEU // TEU in the yard at the end of the hour, from every hour before (dropped ones too)
 	for _, h := range m.hourKeys {
 		if h >= hi {
 			break

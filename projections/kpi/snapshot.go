@@ -13,8 +13,12 @@ import (
 // snapshot is the saved form of the model, every collection sorted so that the same state always
 // gives the same bytes. The capacity is not saved: it comes from the layout.
 type snapshot struct {
-	Newest   time.Time   `json:"newest,omitzero"`
-	PruneDay int64       `json:"prune_day,omitempty"`
+	Newest   time.Time `json:"newest,omitzero"`
+	PruneDay int64     `json:"prune_day,omitempty"`
+	// KeptFrom and BaseTEU are zero in checkpoints written before hours were dropped, which is
+	// what they mean: nothing dropped yet. So the name stays kpi.v1.
+	KeptFrom int64       `json:"kept_from,omitempty"`
+	BaseTEU  int         `json:"base_teu,omitempty"`
 	Hours    []hourSnap  `json:"hours"`
 	Boxes    []boxSnap   `json:"boxes"`
 	Visits   []visitSnap `json:"visits"`
@@ -45,7 +49,7 @@ type truckSnap struct {
 func (m *Model) Snapshot() (uint64, []byte, error) {
 	m.mu.RLock()
 	defer m.mu.RUnlock()
-	s := snapshot{Newest: m.newest, PruneDay: m.pruneDay}
+	s := snapshot{Newest: m.newest, PruneDay: m.pruneDay, KeptFrom: m.keptFrom, BaseTEU: m.baseTEU}
 	s.Hours = make([]hourSnap, 0, len(m.hourKeys))
 	for _, h := range m.hourKeys {
 		s.Hours = append(s.Hours, hourSnap{Hour: h, hourAgg: *m.hours[h]})
@@ -82,6 +86,7 @@ func (m *Model) Restore(position uint64, state []byte) error {
 	defer m.mu.Unlock()
 	m.reset()
 	m.position, m.newest, m.pruneDay = position, s.Newest, s.PruneDay
+	m.keptFrom, m.baseTEU = s.KeptFrom, s.BaseTEU
 	for _, h := range s.Hours {
 		a := h.hourAgg
 		m.hours[h.Hour] = &a
