@@ -48,4 +48,3 @@ func TestOldHoursAreForgotten(t *testing.T) {
 		t.Fatalf("keeping all: from %s, visits %+v", got.From, got.Visits)
 	}
 }
-
