@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"maps"
 	"math/rand/v2"
+	"os"
 	"path/filepath"
 	"reflect"
 	"slices"
@@ -57,11 +58,28 @@ func TestRestartNeedsNoWarmUp(t *testing.T) {
 	if err := runner.Checkpoint(); err != nil { // the live trace, at 2050
 		t.Fatal(err)
 	}
+	// A kill -9 now leaves the file as it is once the writer is done: a copy of it.
+	if err := before.Sync(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	killed := filepath.Join(t.TempDir(), "timetravel.db")
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(killed, data, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	// A clean stop saves the index up to the last position: nothing to read again.
 	if err := before.Close(); err != nil {
 		t.Fatal(err)
 	}
+	clean := openViews(t, path, s, newTrace, Config{Every: 200, block: 16})
+	if clean.Position() != 2050 {
+		t.Fatalf("reopened after a clean stop at %d, want 2050", clean.Position())
+	}
 
-	after := openViews(t, path, s, newTrace, Config{Every: 200, Cache: -1, block: 16})
+	after := openViews(t, killed, s, newTrace, Config{Every: 200, Cache: -1, block: 16})
 	if st := after.Stats(); after.Position() != 2000 || st.Snapshots != 10 || st.SnapshotAt[0] != 200 {
 		t.Fatalf("reopened at %d with snapshots at %v, want the 10 up to 2000", after.Position(), st.SnapshotAt)
 	}

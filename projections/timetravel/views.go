@@ -137,17 +137,31 @@ func Open(path string, store es.Store, reg *es.Registry, live projections.Snapsh
 	return v, nil
 }
 
-// Close stops the writer once it has written what it was handed, and closes the file. Call it
-// once the runner feeding the views has stopped; queries fail afterwards.
+// Close stops the writer once it has written what it was handed, saves the index up to the last
+// position applied (so that after a clean stop the views resume where the live model's final
+// checkpoint is, with nothing to read again), and closes the file. Call it once the runner feeding
+// the views has stopped; queries fail afterwards.
 func (v *Views) Close() error {
 	v.closeMu.Lock()
-	if !v.closed {
-		v.closed = true
-		close(v.jobs)
+	if v.closed {
+		v.closeMu.Unlock()
+		return nil
 	}
+	v.closed = true
+	close(v.jobs)
 	v.closeMu.Unlock()
 	<-v.writerDone
-	if err := v.db.Close(); err != nil {
+	v.mu.Lock()
+	applied, regressions, lastRec := v.applied, v.regressions, v.lastRec
+	var blocks []block
+	if applied > 0 {
+		blocks = v.idx.blocks[v.unwritten : v.idx.of(applied)+1]
+	}
+	v.mu.Unlock()
+	err := v.db.Update(func(tx *bbolt.Tx) error {
+		return putIndex(tx, v.unwritten, blocks, applied, regressions, lastRec)
+	})
+	if err = errors.Join(err, v.db.Close()); err != nil {
 		return fmt.Errorf("timetravel: close: %w", err)
 	}
 	return nil
