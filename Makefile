@@ -13,7 +13,9 @@ help: ## list the targets
 
 .PHONY: run
 run: ## start the twin on its embedded defaults, fed by the demo scenario; open the printed address
-	$(GO) run ./cmd/yardtwin serve --demo $(DEMO)
+	@echo "make run: building yardtwin (a few minutes the first time, while Go fetches and compiles its modules; seconds after), then starting the twin fed by $(DEMO)"
+	$(GO) build -o bin/yardtwin ./cmd/yardtwin
+	./bin/yardtwin serve --demo $(DEMO)
 
 .PHONY: build
 build: ## build bin/yardtwin

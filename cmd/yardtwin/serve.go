@@ -110,8 +110,7 @@ reads. Settings come from flags, then environment variables, then the --config Y
 				return err
 			}
 			app := fx.New(serveOptions(f), fx.WithLogger(fxLogger(f.LogLevel)))
-			app.Run() // returns on SIGINT/SIGTERM or a component's shutdown request
-			return app.Err()
+			return runUntilStopped(app, f) // returns on SIGINT/SIGTERM or a component's shutdown request
 		},
 	}
 	set = serveSettings(cmd.Flags(), &f)
