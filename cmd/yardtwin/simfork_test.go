@@ -24,16 +24,19 @@ func TestSimForkFromLiveTwin(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts a twin and feeds it a simulated demo")
 	}
-	t0 := estest.Now().Truncate(time.Second) // the demo starts at the twin's now
 	base := startTwinWith(t, serveFlags{Data: t.TempDir(), Demo: demoScenarioFile, Speed: 3000})
-	at := t0.Add(time.Hour)
-	end := at.Add(time.Hour)
-
+	// The demo starts when the twin has started, on the twin's clock: t0 is the first event time
+	// seen, at or after the demo's start (its opening yard is stacked at the start).
+	var t0, at, end time.Time
 	deadline := time.Now().Add(90 * time.Second)
 	for {
 		var k kpi.Report
 		getJSON(t, base+"api/v1/kpis", &k)
-		if k.AsOf.After(end.Add(10 * time.Minute)) {
+		if t0.IsZero() && !k.AsOf.IsZero() {
+			t0 = k.AsOf.Truncate(time.Second)
+			at, end = t0.Add(time.Hour), t0.Add(2*time.Hour)
+		}
+		if !t0.IsZero() && k.AsOf.After(end.Add(10*time.Minute)) {
 			break
 		}
 		if time.Now().After(deadline) {
