@@ -3,6 +3,7 @@ package yardmap
 import (
 	"fmt"
 	"slices"
+	"strconv"
 	"time"
 
 	"github.com/paulmach/orb"
@@ -30,7 +31,7 @@ func (m *Model) apply(it projections.Item) {
 	}
 	if m.cfg.LateAfter > 0 && !it.Recorded.IsZero() && it.Recorded.Sub(at) > m.cfg.LateAfter {
 		c, _ := containerOf(it.Event)
-		m.raise(it, LateReport, c, nil, fmt.Sprintf("%s happened at %s but reached the twin %s later", it.Type, at.Format(time.RFC3339), it.Recorded.Sub(at).Round(time.Second)))
+		m.raise(it, LateReport, c, nil, lateDetail(it.Type, at, it.Recorded.Sub(at)))
 	}
 	var b *Box
 	if c, ok := containerOf(it.Event); ok {
@@ -382,4 +383,33 @@ func (m *Model) raise(it projections.Item, kind string, c iso6346.ContainerID, s
 	}
 	m.anomalyCount[kind]++
 	m.anomalies.Push(a)
+}
+
+// lateDetail is a late report's detail, "<type> happened at <RFC 3339> but reached the twin 1h0m0s
+// later", written with one allocation: a log fed faster than it happened raises one for every event.
+func lateDetail(typ string, at time.Time, late time.Duration) string {
+	var buf [160]byte
+	b := append(buf[:0], typ...)
+	b = append(b, " happened at "...)
+	b = at.AppendFormat(b, time.RFC3339)
+	b = append(b, " but reached the twin "...)
+	b = appendSeconds(b, late.Round(time.Second))
+	b = append(b, " later"...)
+	return string(b)
+}
+
+// appendSeconds appends d, a whole number of seconds, as time.Duration.String writes it.
+func appendSeconds(b []byte, d time.Duration) []byte {
+	if d < 0 {
+		b, d = append(b, '-'), -d
+	}
+	s := int64(d / time.Second)
+	h, m := s/3600, s/60%60
+	if h > 0 {
+		b = append(strconv.AppendInt(b, h, 10), 'h')
+	}
+	if h > 0 || m > 0 {
+		b = append(strconv.AppendInt(b, m, 10), 'm')
+	}
+	return append(strconv.AppendInt(b, s%60, 10), 's')
 }

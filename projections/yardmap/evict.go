@@ -45,9 +45,35 @@ func (m *Model) queued(b *Box) {
 	case m.history:
 	case departedWhere(b.Where):
 		m.departed.push(leaving{ID: string(b.Container), Since: b.Since})
+		m.compact(&m.departed, departedWhere, m.byWhere[AtGone]+m.byWhere[AtVessel])
 	case expectedWhere(b.Where):
 		m.expected.push(leaving{ID: string(b.Container), Since: b.Since})
+		m.compact(&m.expected, expectedWhere, m.byWhere[AtAnnounced]+m.byWhere[AtUnknown])
 	}
+}
+
+// compact drops the stale entries of q (boxes that moved on) once they outnumber the live ones:
+// without it, every box announced and then stacked would leave an entry waiting ExpectedFor. Each
+// compaction at least halves the queue, so its cost is O(1) amortised; it depends only on the
+// queue and the boxes, so a rebuild and a restored model compact at the same positions.
+func (m *Model) compact(q *queue[leaving], still func(where string) bool, live int) {
+	if q.len() < 1024 || q.len() <= 2*live {
+		return
+	}
+	kept := make([]leaving, 0, live)
+	for _, e := range q.slice() {
+		if m.current(e, still) {
+			kept = append(kept, e)
+		}
+	}
+	q.items, q.head = kept, 0
+}
+
+// current says whether queue entry e still stands for its box: the box is held, still where the
+// entry put it, since the same time.
+func (m *Model) current(e leaving, still func(where string) bool) bool {
+	b, ok := m.boxes[iso6346.ContainerID(e.ID)]
+	return ok && still(b.Where) && b.Since.Equal(e.Since) && b.Slot == nil
 }
 
 // evict forgets what the retention rules (package doc) say has been held long enough at event time
@@ -56,10 +82,15 @@ func (m *Model) evict() {
 	if m.history {
 		return
 	}
-	held := func() int { return m.byWhere[AtGone] + m.byWhere[AtVessel] }
+	// Over the cap: the queue holds an entry for every box that left (and some stale ones), so it
+	// is only worth counting the boxes when the queue is longer than the cap.
+	over := func() bool {
+		return m.cfg.MaxDeparted >= 0 && m.departed.len() > m.cfg.MaxDeparted &&
+			m.byWhere[AtGone]+m.byWhere[AtVessel] > m.cfg.MaxDeparted
+	}
 	for m.departed.len() > 0 {
 		e := m.departed.front()
-		if !m.expired(e.Since, m.cfg.DepartedFor) && (m.cfg.MaxDeparted < 0 || held() <= m.cfg.MaxDeparted) {
+		if !m.expired(e.Since, m.cfg.DepartedFor) && !over() {
 			break
 		}
 		m.departed.pop()
@@ -93,10 +124,10 @@ func (m *Model) expired(since time.Time, keep time.Duration) bool {
 
 // forgetBox drops the box of queue entry e if it is still where the entry put it.
 func (m *Model) forgetBox(e leaving, still func(where string) bool) {
-	b, ok := m.boxes[iso6346.ContainerID(e.ID)]
-	if !ok || !still(b.Where) || !b.Since.Equal(e.Since) || b.Slot != nil {
+	if !m.current(e, still) {
 		return // it moved on since: a later entry, if any, stands for it
 	}
-	m.byWhere[b.Where]--
-	delete(m.boxes, b.Container)
+	id := iso6346.ContainerID(e.ID)
+	m.byWhere[m.boxes[id].Where]--
+	delete(m.boxes, id)
 }

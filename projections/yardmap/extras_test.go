@@ -1,6 +1,7 @@
 package yardmap
 
 import (
+	"fmt"
 	"reflect"
 	"testing"
 	"time"
@@ -134,5 +135,18 @@ func TestBlockViewAndNear(t *testing.T) {
 	}
 	if far := m.Near(blk.SlotCentre(3, 2), 10, 1); len(far) != 1 {
 		t.Fatalf("limit not kept: %d", len(far))
+	}
+}
+
+// TestLateDetail: the late report's detail reads as fmt would write it.
+func TestLateDetail(t *testing.T) {
+	for _, late := range []time.Duration{0, 1500 * time.Millisecond, 16 * time.Minute, 3*time.Hour + 2*time.Second, 49 * time.Hour, -90 * time.Second} {
+		want := fmt.Sprintf("%s happened at %s but reached the twin %s later", "yard.ContainerStacked", t0.Format(time.RFC3339), late.Round(time.Second))
+		if got := lateDetail("yard.ContainerStacked", t0, late); got != want {
+			t.Errorf("got  %q\nwant %q", got, want)
+		}
+	}
+	if n := testing.AllocsPerRun(100, func() { _ = lateDetail("yard.ContainerStacked", t0, time.Hour) }); n != 1 {
+		t.Errorf("%v allocations, want 1", n)
 	}
 }

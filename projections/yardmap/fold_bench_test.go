@@ -2,6 +2,7 @@ package yardmap
 
 import (
 	"fmt"
+	"runtime"
 	"testing"
 	"time"
 
@@ -46,7 +47,9 @@ func BenchmarkFoldDemo(b *testing.B) {
 		for late, name := range []string{"on-time", "late"} {
 			b.Run(fmt.Sprintf("log=%dk/recorded=%s", at/1000, name), func(b *testing.B) {
 				if foldBenches[[2]int{at, late}] == nil {
+					clear(foldBenches) // the state of another log length would weigh on the GC
 					newFoldBenches(b, at)
+					runtime.GC()
 				}
 				fb := foldBenches[[2]int{at, late}]
 				if fb.next+b.N > len(fb.items) {

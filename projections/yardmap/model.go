@@ -35,7 +35,9 @@
 //
 // Each rule costs O(1) amortised per event: the boxes and visits that left wait in first-in
 // first-out queues in the order they left, and eviction only looks at the head of a queue.
-// Queue entries of a box that came back are skipped when they reach the head.
+// Queue entries of a box that moved on are skipped when they reach the head, and dropped in one
+// pass once they outnumber the live entries (so a queue holds at most about twice the boxes it
+// stands for).
 package yardmap
 
 import (
