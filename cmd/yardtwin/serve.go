@@ -57,6 +57,9 @@ type serveFlags struct {
 	LogFormat string
 	// CheckpointEvery is how often projection snapshots are saved while events flow.
 	CheckpointEvery time.Duration
+	// CheckpointEvents is how many events folded also trigger a snapshot (negative: by time only),
+	// so that the tail a restart folds is bounded whatever the ingest rate.
+	CheckpointEvents int
 	// Kafka: comma-separated bootstrap brokers (empty: no Kafka), the topic and the consumer group.
 	KafkaBrokers string
 	KafkaTopic   string
@@ -145,6 +148,7 @@ func serveSettings(fs *pflag.FlagSet, f *serveFlags) *settings {
 	s.Int(&f.Lanes, "ingest-lanes", "YARDTWIN_INGEST_LANES", 4, "in-process bus topics handled in parallel")
 	s.Duration(&f.CheckpointEvery, "checkpoint-every", "YARDTWIN_CHECKPOINT_EVERY", 30*time.Second, "how often projection snapshots are saved")
 	s.String(&f.Clock, "clock", "YARDTWIN_CLOCK", "", "the twin's wall clock: empty for the system clock, an instant to start from (2026-11-22T08:00:00Z: replaying a past day's traffic) or a shift (+8760h)")
+	s.Int(&f.CheckpointEvents, "checkpoint-events", "YARDTWIN_CHECKPOINT_EVENTS", 250_000, "events folded between two projection snapshots as well (a restart folds at most about this many); -1 saves by time only")
 	s.Int(&f.ReadyLag, "ready-lag", "YARDTWIN_READY_LAG", 10_000, "events the projections may trail the store by while /readyz answers ready")
 	s.String(&f.KafkaBrokers, "kafka-brokers", "YARDTWIN_KAFKA_BROKERS", "", "Kafka bootstrap brokers, host:port[,host:port]; consume events from Kafka too")
 	s.String(&f.KafkaTopic, "kafka-topic", "YARDTWIN_KAFKA_TOPIC", "yard.events", "Kafka topic integrators publish events to; refused records go to <topic>.dlq")
@@ -208,7 +212,7 @@ func serveOptions(f serveFlags) fx.Option {
 		kafkaModule(f),
 	)
 	querying := fx.Options(
-		fx.Supply(projections.RunnerConfig{CheckpointEvery: f.CheckpointEvery}),
+		fx.Supply(projections.RunnerConfig{CheckpointEvery: f.CheckpointEvery, CheckpointEvents: f.CheckpointEvents}),
 		fx.Provide(
 			newCheckpoints,
 			newYard,
@@ -276,6 +280,9 @@ func (f serveFlags) validate() error {
 	}
 	if f.ReadyLag < 0 {
 		bad("--ready-lag: %d is negative", f.ReadyLag)
+	}
+	if f.CheckpointEvents == 0 || f.CheckpointEvents < -1 {
+		bad("--checkpoint-events: %d is not a positive number of events (or -1: by time only)", f.CheckpointEvents)
 	}
 	if f.CheckpointEvery <= 0 {
 		bad("--checkpoint-every: %s is not a positive duration", f.CheckpointEvery)
