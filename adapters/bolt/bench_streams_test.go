@@ -93,15 +93,25 @@ func (g *yardEvents) batch(n int) []es.StreamEvents {
 // heap after a GC and the append rate over the last manyWindow events. Memory bounded by the yard
 // means the two heaps are about equal and so are the two rates. One op is the whole run: use
 // -benchtime 1x.
+//
+// HeadCacheDefault runs on the default cache of stream versions, which fills up between the two
+// points (about 1 M events here); HeadCacheYard on a cache of twice the yard, full at both.
 func BenchmarkAppendManyStreams(b *testing.B) {
-	for range b.N {
-		benchManyStreams(b)
-	}
+	b.Run("HeadCacheDefault", func(b *testing.B) {
+		for range b.N {
+			benchManyStreams(b)
+		}
+	})
+	b.Run("HeadCacheYard", func(b *testing.B) {
+		for range b.N {
+			benchManyStreams(b, WithHeadCache(2*yardBoxes))
+		}
+	})
 }
 
-func benchManyStreams(b *testing.B) {
+func benchManyStreams(b *testing.B, opts ...Option) {
 	b.StopTimer()
-	s, err := Open(b.TempDir())
+	s, err := Open(b.TempDir(), opts...)
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/binary"
 	"fmt"
+	"slices"
 	"time"
 
 	"go.etcd.io/bbolt"
@@ -64,7 +65,7 @@ func (s *Store) LastScavenge() (r ScavengeReport, ok bool) {
 }
 
 // Retention returns the policy the store applies; empty, it keeps everything.
-func (s *Store) Retention() es.Retention { return s.retention }
+func (s *Store) Retention() es.Retention { return slices.Clone(s.retention) }
 
 // Scavenged returns the scavenge watermark: the retention policy has been applied to every event at
 // a position ≤ it; 0 when nothing has been scavenged.

@@ -3,6 +3,7 @@ package bolt
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -398,4 +399,37 @@ func TestScavengeCrashChild(t *testing.T) {
 	}
 	_, err = s.Scavenge(context.Background())
 	t.Fatalf("the scavenge ended (%v) before its transaction %d", err, crashAfterCommits+1)
+}
+
+// TestBackgroundScavenge checks that the background scavenge applies the policy while appends go
+// on, and that Close stops it.
+func TestBackgroundScavenge(t *testing.T) {
+	dir := t.TempDir()
+	writeYardLog(t, dir)
+	clk := &testClock{}
+	clk.set(scavengeAt)
+	s, err := Open(dir, WithClock(clk.now), WithRetention(thinMinutes), WithScavengeEvery(time.Millisecond))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; ; i++ {
+		if _, err := s.Append(t.Context(), es.StreamEvents{Stream: "container-BG", Expected: es.AnyVersion, Events: []es.Envelope{
+			{SpecVersion: es.SpecVersion, ID: fmt.Sprintf("bg-%d", i), Source: "urn:test", Type: typeStacked, Time: scavengeAt, Data: json.RawMessage(`{}`)},
+		}}); err != nil {
+			t.Fatal(err)
+		}
+		if r, ok := s.LastScavenge(); ok && r.Through > 0 {
+			if r.Err != nil {
+				t.Fatalf("background scavenge: %v", r.Err)
+			}
+			break
+		}
+		time.Sleep(time.Millisecond)
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Scavenge(t.Context()); !errors.Is(err, es.ErrClosed) {
+		t.Errorf("scavenge after close = %v, want es.ErrClosed", err)
+	}
 }
