@@ -65,13 +65,16 @@
 // rate for N days of event time, then one per stream (per machine) per interval. A background
 // scavenge (WithScavengeEvery, each minute by default) applies it:
 //
-//   - It walks the log forwards from the watermark "scavenged", at most 2,048 positions per write
-//     transaction, so appends wait for it a few milliseconds at a time; each transaction removes
+//   - It walks the log forwards from the watermark "scavenged", at most 1,024 positions per write
+//     transaction, so appends wait for it at most one such transaction at a time; each removes
 //     its events from the log, the streams bucket and the ids bucket, and moves the watermark, and
 //     commits all of it at once. A crash at any moment leaves a valid log, complete for what it
 //     keeps, and a watermark saying how far the policy has been applied; the next run goes on
 //     from there and ends where an uninterrupted run would have (TestScavengeCrash kills a process
-//     mid-transaction to check it).
+//     mid-transaction to check it). BenchmarkScavenge (300 machines pinging every 2 s, thinned to
+//     one a minute, 0.5 M events): about 18 k positions walked per second, a transaction takes
+//     55 ms on average and 0.3 s at worst on a loaded 2-core machine, where its fsync meets the
+//     same spikes an append's commit does. Telemetry arrives at 1–3.5 k events per second.
 //   - It walks only as far as the first event recorded less than the policy's longest Full ago
 //     (Recorded grows with the log), and never past the index watermark: events not yet in the
 //     index buckets live in the writer's memory, which the scavenge leaves alone.
