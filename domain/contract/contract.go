@@ -6,7 +6,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"time"
 
 	"github.com/yardtwin/yardtwin/domain/equipment"
@@ -48,43 +47,60 @@ type wireEnvelope struct {
 }
 
 // Parse reads one CloudEvents structured-JSON envelope as sent by an integrator (recorded time and
-// positions, if sent, are ignored: the store sets them). Errors are *es.FieldErrors.
+// positions, if sent, are ignored: the store sets them). Errors are *es.FieldErrors naming every
+// field at fault that can be told without the event's type: the envelope's attributes, and any
+// string, in data too, that is not UTF-8 text.
 func Parse(raw []byte) (es.Envelope, error) {
+	var c es.Check
+	if !textOK(raw) {
+		faults := textFaults("", raw)
+		if len(faults) == 0 {
+			// The walker gives up only on text that is not JSON; the decoder below says where.
+			faults = []es.FieldError{{Field: es.WholeEvent, Reason: "is not UTF-8 text"}}
+		}
+		c.Merge("", &es.FieldErrors{Fields: faults})
+	}
 	var w wireEnvelope
 	dec := json.NewDecoder(bytes.NewReader(raw))
 	if err := dec.Decode(&w); err != nil {
-		return es.Envelope{}, envelopeJSONError(err)
+		var typeErr *json.UnmarshalTypeError
+		if !errors.As(err, &typeErr) || typeErr.Field == "" {
+			return es.Envelope{}, envelopeJSONError(err)
+		}
+		// Some attribute has the wrong JSON type: decode them one by one to name every one.
+		w = wireEnvelope{}
+		c.Merge("", es.DecodeEach(raw, &w))
+	} else if dec.More() {
+		return es.Envelope{}, es.Invalid(es.WholeEvent, "more than one JSON value where one event was expected")
 	}
-	if dec.More() {
-		return es.Envelope{}, es.Invalid("", "more than one JSON value where one event was expected")
-	}
-	var c es.Check
-	if w.SpecVersion != es.SpecVersion {
+	if !c.Has("specversion") && w.SpecVersion != es.SpecVersion {
 		if w.SpecVersion == "" {
 			c.Add("specversion", "is required (\"1.0\")")
 		} else {
 			c.Addf("specversion", "%q is not supported, use \"1.0\"", w.SpecVersion)
 		}
 	}
-	if c.Require("id", w.ID) && len(w.ID) > maxIDLen {
+	if !c.Has("id") && c.Require("id", w.ID) && len(w.ID) > maxIDLen {
 		c.Addf("id", "is %d characters long, at most %d allowed", len(w.ID), maxIDLen)
 	}
-	if c.Require("source", w.Source) && len(w.Source) > maxSourceLen {
+	if !c.Has("source") && c.Require("source", w.Source) && len(w.Source) > maxSourceLen {
 		c.Addf("source", "is %d characters long, at most %d allowed", len(w.Source), maxSourceLen)
 	}
-	c.Require("type", w.Type)
+	if !c.Has("type") {
+		c.Require("type", w.Type)
+	}
 	var at time.Time
-	if c.Require("time", w.Time) {
+	if !c.Has("time") && c.Require("time", w.Time) {
 		t, err := time.Parse(time.RFC3339Nano, w.Time)
 		if err != nil {
 			c.Addf("time", "%q is not an RFC 3339 time such as 2026-11-21T08:30:00Z", w.Time)
 		}
 		at = t.UTC()
 	}
-	if w.DataContentType != "" && w.DataContentType != "application/json" {
+	if !c.Has("datacontenttype") && w.DataContentType != "" && w.DataContentType != "application/json" {
 		c.Addf("datacontenttype", "%q is not supported, use application/json", w.DataContentType)
 	}
-	if len(w.Data) == 0 {
+	if !c.Has("data") && len(w.Data) == 0 {
 		c.Add("data", "is required")
 	}
 	if err := c.Err(); err != nil {
@@ -105,8 +121,15 @@ func Parse(raw []byte) (es.Envelope, error) {
 
 func envelopeJSONError(err error) error {
 	var typeErr *json.UnmarshalTypeError
+	if errors.As(err, &typeErr) && typeErr.Field == "" {
+		why := "must be a JSON object (one event), got JSON " + typeErr.Value
+		if typeErr.Value == "array" {
+			why += ": a batch is one JSON array of events, or NDJSON, never an array in an array"
+		}
+		return es.Invalid(es.WholeEvent, why)
+	}
 	if errors.As(err, &typeErr) {
-		return es.Invalid(typeErr.Field, fmt.Sprintf("has the wrong JSON type (%s)", typeErr.Value))
+		return es.JSONError("", err)
 	}
 	return es.Invalid("", "broken JSON: "+err.Error())
 }

@@ -18,6 +18,27 @@ type FieldErrors struct {
 	Fields []FieldError
 }
 
+// WholeEvent is the field named when the event as a whole has the wrong JSON shape (an array, a
+// string, two values where one object was expected): the field name says where the fault is, and
+// the fault is at the top. Broken JSON, which has no field, names none and says the byte instead.
+const WholeEvent = "event"
+
+// Has reports whether field, or a field below it ("data" for "data.bay"), is named.
+func (e *FieldErrors) Has(field string) bool {
+	for _, f := range e.Fields {
+		if under(f.Field, field) {
+			return true
+		}
+	}
+	return false
+}
+
+// under reports whether field is parent or lies below it.
+func under(field, parent string) bool {
+	return field == parent || strings.HasPrefix(field, parent) && len(field) > len(parent) &&
+		(field[len(parent)] == '.' || field[len(parent)] == '[')
+}
+
 // Invalid returns a FieldErrors with one field.
 func Invalid(field, reason string) *FieldErrors {
 	return &FieldErrors{Fields: []FieldError{{Field: field, Reason: reason}}}
@@ -67,15 +88,43 @@ func (c *Check) Require(field, value string) bool {
 
 // Wrap records err under field: a *FieldErrors keeps its own field names below field, any other
 // error becomes the reason.
-func (c *Check) Wrap(field string, err error) {
+func (c *Check) Wrap(field string, err error) { c.Merge(field, err) }
+
+// Has reports whether field, or a field below it, has been recorded.
+func (c *Check) Has(field string) bool {
+	for _, f := range c.fields {
+		if under(f.Field, field) {
+			return true
+		}
+	}
+	return false
+}
+
+// Merge records err's fields below prefix ("" keeps them as they are) except those named in skip
+// or below them, so that one fault is said once: a field already reported missing ("is required")
+// is not reported again by a later check as out of range. An error that is not a *FieldErrors
+// becomes the reason of prefix.
+func (c *Check) Merge(prefix string, err error, skip ...string) {
 	if err == nil {
 		return
 	}
-	if fe, ok := err.(*FieldErrors); ok {
-		c.fields = append(c.fields, fe.under(field).Fields...)
+	fe, ok := err.(*FieldErrors)
+	if !ok {
+		c.Add(prefix, err.Error())
 		return
 	}
-	c.Add(field, err.Error())
+	if prefix != "" {
+		fe = fe.under(prefix)
+	}
+next:
+	for _, f := range fe.Fields {
+		for _, s := range skip {
+			if under(f.Field, s) {
+				continue next
+			}
+		}
+		c.fields = append(c.fields, f)
+	}
 }
 
 // Err returns nil when nothing was recorded, else a *FieldErrors.

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"slices"
 	"strings"
 )
@@ -48,7 +49,15 @@ func Register[T Event](r *Registry, name string, ups ...Upcaster) {
 		upcasters: ups,
 		decode: func(raw json.RawMessage) (Event, error) {
 			var v T
-			if err := json.Unmarshal(raw, &v); err != nil {
+			err := json.Unmarshal(raw, &v)
+			var typeErr *json.UnmarshalTypeError
+			if errors.As(err, &typeErr) && typeErr.Field != "" { // an object with members at fault
+				var each T
+				if all := DecodeEach(raw, &each); all != nil {
+					return nil, all
+				}
+			}
+			if err != nil {
 				return nil, err
 			}
 			return v, nil
@@ -103,20 +112,18 @@ func (r *Registry) Decode(env Envelope) (Event, error) {
 	}
 	ev, err := e.decode(raw)
 	if err != nil {
-		return nil, jsonFieldError("data", err)
+		return nil, JSONError("data", err)
 	}
 	return ev, nil
 }
 
-// jsonFieldError turns an encoding/json error into a FieldErrors naming the field under prefix.
-func jsonFieldError(prefix string, err error) error {
+// JSONError turns an encoding/json error into a *FieldErrors naming the field under prefix ("data"
+// gives "data.bay"; "" names the top-level fields bare, and a wrong JSON type of the whole value
+// WholeEvent). Broken JSON is named prefix and says at which byte.
+func JSONError(prefix string, err error) error {
 	var typeErr *json.UnmarshalTypeError
 	if errors.As(err, &typeErr) {
-		field := prefix
-		if typeErr.Field != "" {
-			field += "." + typeErr.Field
-		}
-		return Invalid(field, fmt.Sprintf("must be %s, got JSON %s", goKind(typeErr.Type.Kind().String()), typeErr.Value))
+		return Invalid(join(prefix, typeErr.Field), typeReason(typeErr))
 	}
 	var synErr *json.SyntaxError
 	if errors.As(err, &synErr) {
@@ -125,9 +132,58 @@ func jsonFieldError(prefix string, err error) error {
 	// A field's own UnmarshalJSON failed: its error usually names the field itself.
 	var fe *FieldErrors
 	if errors.As(err, &fe) {
+		if prefix == "" {
+			return fe
+		}
 		return fe.under(prefix)
 	}
+	if errors.Is(err, io.ErrUnexpectedEOF) {
+		return Invalid(prefix, "broken JSON: it ends too soon")
+	}
 	return Invalid(prefix, err.Error())
+}
+
+// join names field below prefix; an empty field is prefix itself, or WholeEvent at the top.
+func join(prefix, field string) string {
+	switch {
+	case field == "" && prefix == "":
+		return WholeEvent
+	case field == "":
+		return prefix
+	case prefix == "":
+		return field
+	}
+	return prefix + "." + field
+}
+
+func typeReason(e *json.UnmarshalTypeError) string {
+	kind := "another JSON type"
+	if e.Type != nil {
+		kind = goKind(e.Type.Kind().String())
+	}
+	return fmt.Sprintf("must be %s, got JSON %s", kind, e.Value)
+}
+
+// DecodeEach decodes the members of the JSON object raw into *v one at a time, after decoding it
+// whole failed on a wrong JSON type: encoding/json reports only the first member of the wrong type,
+// and every one at fault is wanted. The members of the right type are decoded into *v (unless v's
+// own UnmarshalJSON resets it for each). The error is a *FieldErrors naming the top-level members
+// bare (prefix them with Check.Wrap), or nil when no member alone fails.
+func DecodeEach(raw []byte, v any) error {
+	members, ok := Members(raw)
+	if !ok {
+		return Invalid(WholeEvent, "is not a JSON object")
+	}
+	var c Check
+	var one []byte
+	for _, m := range members {
+		one = append(append(append(append(one[:0], '{'), m.Quoted...), ':'), m.Value...)
+		one = append(one, '}')
+		if err := json.Unmarshal(one, v); err != nil {
+			c.Merge("", JSONError("", err))
+		}
+	}
+	return c.Err()
 }
 
 func goKind(k string) string {

@@ -91,17 +91,28 @@ func (b *Block) Bearing() float64 {
 }
 
 // Valid reports why bay, row and tier cannot be a slot of the block, or nil if they can. The error
-// is a *SlotError, which wraps ErrNoSuchSlot.
+// is a *SlotError, which wraps ErrNoSuchSlot; it names the first coordinate at fault (see Faults
+// for all of them).
 func (b *Block) Valid(bay, row, tier int) error {
-	switch {
-	case bay < 1 || bay > b.Bays:
-		return &SlotError{Block: b.ID, Field: "bay", Value: bay, Max: b.Bays}
-	case row < 1 || row > b.Rows:
-		return &SlotError{Block: b.ID, Field: "row", Value: row, Max: b.Rows}
-	case tier < 1 || tier > b.MaxTiers:
-		return &SlotError{Block: b.ID, Field: "tier", Value: tier, Max: b.MaxTiers}
+	if f := b.Faults(bay, row, tier); len(f) > 0 {
+		return f[0]
 	}
 	return nil
+}
+
+// Faults returns a *SlotError for every one of bay, row and tier that lies outside the block, in
+// that order; none when they are a slot of the block.
+func (b *Block) Faults(bay, row, tier int) []*SlotError {
+	var out []*SlotError
+	for _, f := range [...]struct {
+		name   string
+		v, max int
+	}{{"bay", bay, b.Bays}, {"row", row, b.Rows}, {"tier", tier, b.MaxTiers}} {
+		if f.v < 1 || f.v > f.max {
+			out = append(out, &SlotError{Block: b.ID, Field: f.name, Value: f.v, Max: f.max})
+		}
+	}
+	return out
 }
 
 // at returns the local point s metres along the bay axis and t metres along the row axis from Corner.
