@@ -28,12 +28,18 @@ type Config struct {
 	// ScavengeEvery is how often the background scavenge applies Retention; 0 means
 	// DefaultScavengeEvery.
 	ScavengeEvery time.Duration
+	// HeadCache is how many stream versions the writer keeps in memory (see WithHeadCache); 0
+	// means DefaultHeadCache.
+	HeadCache int
 }
 
 // withDefaults returns c with empty fields set to their defaults.
 func (c Config) withDefaults() Config {
 	if c.Dir == "" {
 		c.Dir = DefaultDir
+	}
+	if c.HeadCache <= 0 {
+		c.HeadCache = DefaultHeadCache
 	}
 	if c.ScavengeEvery <= 0 {
 		c.ScavengeEvery = DefaultScavengeEvery

@@ -116,6 +116,9 @@ func WithMaxGroup(events int) Option { return func(o *options) { o.maxGroup = ma
 // them from the log. 0 writes the buckets in every commit. Memory: about 150 bytes per event.
 func WithIndexLag(events int) Option { return func(o *options) { o.indexLag = max(events, 0) } }
 
+// DefaultHeadCache is how many stream versions the writer keeps in memory unless told otherwise.
+const DefaultHeadCache = 200_000
+
 // WithHeadCache sets how many stream versions the writer keeps in memory (default 200,000; at least
 // 2). Deciding an append needs the version of each stream it writes: a stream among the last
 // used is answered from memory, another costs a lookup in the streams index (a B-tree seek, a few
@@ -129,7 +132,7 @@ func New(cfg Config, clock es.Clock) (*Store, error) {
 		return nil, err
 	}
 	cfg = cfg.withDefaults()
-	return Open(cfg.Dir, WithClock(clock), WithRetention(cfg.Retention), WithScavengeEvery(cfg.ScavengeEvery))
+	return Open(cfg.Dir, WithClock(clock), WithHeadCache(cfg.HeadCache), WithRetention(cfg.Retention), WithScavengeEvery(cfg.ScavengeEvery))
 }
 
 // Open opens the store kept in dir, creating dir and the file when they do not exist, and indexes
@@ -138,7 +141,7 @@ func New(cfg Config, clock es.Clock) (*Store, error) {
 // the lock (WithLockTimeout) and then fails. A file that is not a yardtwin event store gives an error
 // matching ErrNotStore.
 func Open(dir string, opts ...Option) (*Store, error) {
-	o := options{lockTimeout: 2 * time.Second, now: time.Now, maxGroup: 20_000, indexLag: 50_000, headCache: 200_000,
+	o := options{lockTimeout: 2 * time.Second, now: time.Now, maxGroup: 20_000, indexLag: 50_000, headCache: DefaultHeadCache,
 		scavengeEvery: DefaultScavengeEvery}
 	for _, opt := range opts {
 		opt(&o)

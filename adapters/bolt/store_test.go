@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+	"time"
 
 	"go.etcd.io/bbolt"
 
@@ -133,6 +134,8 @@ func TestConfig(t *testing.T) {
 		{"Relative", Config{Dir: "data/events"}, false},
 		{"Spaces", Config{Dir: " data"}, true},
 		{"FileItself", Config{Dir: "data/events.db"}, true},
+		{"Retention", Config{Retention: es.Retention{{Type: "equipment.PositionReported", Full: time.Hour, Every: time.Minute}}}, false},
+		{"RetentionWithoutFullRate", Config{Retention: es.Retention{{Type: "equipment.PositionReported"}}}, true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -155,6 +158,25 @@ func TestNew(t *testing.T) {
 	defer s.Close()
 	if _, err := os.Stat(filepath.Join(dir, FileName)); err != nil {
 		t.Errorf("store file: %v", err)
+	}
+	if p := s.Retention(); len(p) != 0 {
+		t.Errorf("default retention %v, want none", p)
+	}
+}
+
+// TestNewWithRetention checks that New hands Config's retention to the store.
+func TestNewWithRetention(t *testing.T) {
+	policy := es.Retention{{Type: "equipment.PositionReported", Full: 168 * time.Hour, Every: time.Minute}}
+	s, err := New(Config{Dir: t.TempDir(), Retention: policy, ScavengeEvery: time.Hour, HeadCache: 10}, nil)
+	if err != nil {
+		t.Fatalf("new: %v", err)
+	}
+	defer s.Close()
+	if got := s.Retention(); got.String() != policy.String() {
+		t.Errorf("retention %v, want %v", got, policy)
+	}
+	if s.heads.limit != 10 {
+		t.Errorf("head cache of %d streams, want 10", s.heads.limit)
 	}
 }
 
