@@ -3,6 +3,7 @@ package es
 import (
 	"bytes"
 	"encoding/json"
+	"unicode/utf8"
 )
 
 // Member is one name and value of a JSON object, as written.
@@ -26,7 +27,7 @@ func Members(raw []byte) ([]Member, bool) {
 	var out []Member
 	s.space()
 	if s.take('}') {
-		return out, s.end()
+		return ends(out, &s)
 	}
 	for {
 		s.space()
@@ -50,7 +51,7 @@ func Members(raw []byte) ([]Member, bool) {
 		out = append(out, Member{Name: name, Quoted: raw[k0:k1:k1], Value: raw[v0:v1:v1]})
 		s.space()
 		if s.take('}') {
-			return out, s.end()
+			return ends(out, &s)
 		}
 		if !s.take(',') {
 			return nil, false
@@ -69,7 +70,7 @@ func Elements(raw []byte) ([]json.RawMessage, bool) {
 	var out []json.RawMessage
 	s.space()
 	if s.take(']') {
-		return out, s.end()
+		return ends(out, &s)
 	}
 	for {
 		s.space()
@@ -80,7 +81,7 @@ func Elements(raw []byte) ([]json.RawMessage, bool) {
 		out = append(out, raw[v0:v1:v1])
 		s.space()
 		if s.take(']') {
-			return out, s.end()
+			return ends(out, &s)
 		}
 		if !s.take(',') {
 			return nil, false
@@ -88,9 +89,17 @@ func Elements(raw []byte) ([]json.RawMessage, bool) {
 	}
 }
 
-// unquote returns the text of a JSON string literal (quotes included).
+// ends returns out when only white space follows.
+func ends[T any](out []T, w *walker) ([]T, bool) {
+	if !w.end() {
+		return nil, false
+	}
+	return out, true
+}
+
+// unquote returns the text of a JSON string literal (quotes included) as encoding/json reads it.
 func unquote(lit []byte) (string, bool) {
-	if bytes.IndexByte(lit, '\\') < 0 {
+	if bytes.IndexByte(lit, '\\') < 0 && utf8.Valid(lit) {
 		return string(lit[1 : len(lit)-1]), true
 	}
 	var s string
