@@ -128,6 +128,10 @@ func TestSettingsErrors(t *testing.T) {
 		{name: "certificate without key", giveArgs: []string{"--kafka-brokers", "k:9092", "--kafka-tls-cert", "c.pem"}, wantErr: []string{"--kafka-tls-*: kafka: tls client certificate: a key file is needed"}},
 		{name: "SASL without mechanism", giveArgs: []string{"--kafka-brokers", "k:9092", "--kafka-sasl-user", "twin"}, wantErr: []string{"--kafka-sasl-mechanism: a SASL user or password is set but no mechanism"}},
 		{name: "unknown SASL mechanism", giveArgs: []string{"--kafka-brokers", "k:9092", "--kafka-sasl-mechanism", "OAUTHBEARER", "--kafka-sasl-user", "u", "--kafka-sasl-password", "p"}, wantErr: []string{`--kafka-sasl-*: kafka: sasl: "OAUTHBEARER" is not PLAIN`}},
+		{name: "clock", giveArgs: []string{"--clock", "yesterday"}, wantErr: []string{`--clock: "yesterday" is neither an RFC 3339 instant`}},
+		{name: "checkpoint events", giveArgs: []string{"--checkpoint-events", "0"}, wantErr: []string{"--checkpoint-events: 0 is not a positive number of events"}},
+		{name: "retention of a business event", giveArgs: []string{"--retention", "yard.ContainerStacked=24h/0"}, wantErr: []string{"--retention: yard.ContainerStacked is not telemetry; only equipment.PositionReported may be thinned"}},
+		{name: "retention syntax", giveEnv: map[string]string{"YARDTWIN_RETENTION": "equipment.PositionReported=7d"}, wantErr: []string{"--retention: es: retention:"}},
 		{name: "several at once", giveArgs: []string{"--log-format", "xml", "--ingest-lanes", "0"}, wantErr: []string{"--log-format", "--ingest-lanes: 0 is outside 1..64"}},
 	}
 	for _, tt := range tests {

@@ -80,6 +80,10 @@ type serveFlags struct {
 	// Clock is the twin's wall clock (es.ParseClockSetting): empty for the system clock, an instant
 	// to start from, or a shift. Tests on fixed dates set it; so do replays of a past day's traffic.
 	Clock string
+	// Retention thins telemetry in the store (es.ParseRetention); empty keeps every event.
+	Retention string
+	// ScavengeEvery is how often the embedded store applies Retention.
+	ScavengeEvery time.Duration
 	// ReadyLag is how many events the projections may trail the store by while /readyz answers ready.
 	ReadyLag int
 	// MaxBody is the largest request body accepted, in bytes.
@@ -149,6 +153,8 @@ func serveSettings(fs *pflag.FlagSet, f *serveFlags) *settings {
 	s.Duration(&f.CheckpointEvery, "checkpoint-every", "YARDTWIN_CHECKPOINT_EVERY", 30*time.Second, "how often projection snapshots are saved")
 	s.String(&f.Clock, "clock", "YARDTWIN_CLOCK", "", "the twin's wall clock: empty for the system clock, an instant to start from (2026-11-22T08:00:00Z: replaying a past day's traffic) or a shift (+8760h)")
 	s.Int(&f.CheckpointEvents, "checkpoint-events", "YARDTWIN_CHECKPOINT_EVENTS", 250_000, "events folded between two projection snapshots as well (a restart folds at most about this many); -1 saves by time only")
+	s.String(&f.Retention, "retention", "YARDTWIN_RETENTION", "", "thin telemetry in the store, TYPE=FULL/EVERY[;…]: equipment.PositionReported=168h/1m keeps every position for 7 days of event time, then one per machine per minute (default: keep everything)")
+	s.Duration(&f.ScavengeEvery, "scavenge-every", "YARDTWIN_SCAVENGE_EVERY", time.Minute, "how often the embedded store applies --retention in the background")
 	s.Int(&f.ReadyLag, "ready-lag", "YARDTWIN_READY_LAG", 10_000, "events the projections may trail the store by while /readyz answers ready")
 	s.String(&f.KafkaBrokers, "kafka-brokers", "YARDTWIN_KAFKA_BROKERS", "", "Kafka bootstrap brokers, host:port[,host:port]; consume events from Kafka too")
 	s.String(&f.KafkaTopic, "kafka-topic", "YARDTWIN_KAFKA_TOPIC", "yard.events", "Kafka topic integrators publish events to; refused records go to <topic>.dlq")
@@ -181,6 +187,10 @@ func serveOptions(f serveFlags) fx.Option {
 	if err != nil {
 		return fx.Error(err)
 	}
+	retention, err := parseRetention(f.Retention)
+	if err != nil {
+		return fx.Error(err)
+	}
 	setting, err := es.ParseClockSetting(f.Clock)
 	if err != nil {
 		return fx.Error(fmt.Errorf("--clock: %w", err))
@@ -201,7 +211,7 @@ func serveOptions(f serveFlags) fx.Option {
 			newHTTPDeps,
 		),
 		fx.Invoke(logStart),
-		storeModule(loc),
+		storeModule(loc, retention, f.ScavengeEvery),
 		httpapi.Module,
 	)
 	ingesting := fx.Options(
@@ -277,6 +287,12 @@ func (f serveFlags) validate() error {
 	}
 	if _, err := es.ParseClockSetting(f.Clock); err != nil {
 		bad("--clock: %v", err)
+	}
+	if _, err := parseRetention(f.Retention); err != nil {
+		errs = append(errs, err)
+	}
+	if f.ScavengeEvery < 0 {
+		bad("--scavenge-every: %s is negative", f.ScavengeEvery)
 	}
 	if f.ReadyLag < 0 {
 		bad("--ready-lag: %d is negative", f.ReadyLag)

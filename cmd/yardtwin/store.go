@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net/url"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -14,6 +15,7 @@ import (
 
 	"github.com/yardtwin/yardtwin/adapters/bolt"
 	"github.com/yardtwin/yardtwin/adapters/kurrentdb"
+	"github.com/yardtwin/yardtwin/domain/equipment"
 	"github.com/yardtwin/yardtwin/domain/es"
 )
 
@@ -81,22 +83,42 @@ func parseStore(raw, data string) (storeLocation, error) {
 	return storeLocation{}, fmt.Errorf("--store: scheme %q is not bolt:// (the embedded file) or kurrentdb:// (esdb://)", scheme)
 }
 
-// storeModule provides the es.Store --store names.
-func storeModule(loc storeLocation) fx.Option {
+// storeModule provides the es.Store --store names, thinning telemetry as retention says.
+func storeModule(loc storeLocation, retention es.Retention, scavengeEvery time.Duration) fx.Option {
 	switch loc.kind {
 	case storeKurrentDB:
-		return fx.Options(fx.Supply(loc), fx.Provide(openKurrentDB))
+		return fx.Options(fx.Supply(loc, retention), fx.Provide(openKurrentDB))
 	default:
-		return fx.Options(fx.Supply(bolt.Config{Dir: loc.dir}), bolt.Module)
+		return fx.Options(fx.Supply(bolt.Config{Dir: loc.dir, Retention: retention, ScavengeEvery: scavengeEvery}), bolt.Module)
 	}
+}
+
+// thinnable are the event types --retention may name: telemetry, which arrives far faster than
+// business events and is not needed for ever at full rate. A business event (a discharge, a
+// stack, a gate move) is a fact the twin keeps for ever, so a rule naming one is refused rather
+// than trusted.
+var thinnable = []string{equipment.TypePositionReported}
+
+// parseRetention reads --retention and refuses rules on anything but telemetry.
+func parseRetention(raw string) (es.Retention, error) {
+	r, err := es.ParseRetention(raw)
+	if err != nil {
+		return nil, fmt.Errorf("--retention: %w", err)
+	}
+	for _, rule := range r {
+		if !slices.Contains(thinnable, rule.Type) {
+			return nil, fmt.Errorf("--retention: %s is not telemetry; only %s may be thinned, business events are kept for ever", rule.Type, strings.Join(thinnable, ", "))
+		}
+	}
+	return r, nil
 }
 
 // openKurrentDB connects to the KurrentDB store (reading its log to index it) and closes it with the
 // application.
-func openKurrentDB(lc fx.Lifecycle, loc storeLocation, log *slog.Logger) (es.Store, error) {
+func openKurrentDB(lc fx.Lifecycle, loc storeLocation, retention es.Retention, log *slog.Logger) (es.Store, error) {
 	ctx, cancel := context.WithTimeout(context.Background(), kurrentOpenTimeout)
 	defer cancel()
-	s, err := kurrentdb.Open(ctx, loc.url, kurrentdb.Options{Logger: log})
+	s, err := kurrentdb.Open(ctx, loc.url, kurrentdb.Options{Logger: log, Retention: retention})
 	if err != nil {
 		return nil, fmt.Errorf("kurrentdb store %s: %s", loc, redactErr(err, loc.url))
 	}
