@@ -38,7 +38,9 @@ func at(raw, when string) string {
 
 // tangerMed reads the shipped layout (A01 has 40 bays, 6 rows, 5 tiers; no block has more than 6
 // rows or 6 tiers).
-func tangerMed(t *testing.T) *yard.Layout {
+func tangerMed(t *testing.T) *yard.Layout { return tangerMedB(t) }
+
+func tangerMedB(t testing.TB) *yard.Layout {
 	t.Helper()
 	data, err := os.ReadFile("../../scenarios/tangermed/layout.geojson")
 	if err != nil {

@@ -77,13 +77,14 @@ func (k *Checker) Check(env *es.Envelope) (es.Event, error) {
 	var c es.Check
 	checkText(&c, env)
 	k.checkTime(&c, env.Time)
-	missing := checkRequired(&c, env)
+	checkRequired(&c, env)
+	said := faultNames(c.Err()) // fields judged already: a missing one is not also out of range
 	ev, err := k.reg.Decode(*env)
 	if err != nil {
-		c.Merge("", err, missing...)
+		c.Merge("", err, said...)
 		return nil, c.Err()
 	}
-	c.Merge("data", ev.Validate(), missing...)
+	c.Merge("data", ev.Validate(), said...)
 	k.checkPlaces(&c, ev)
 	if c.Has("data") {
 		return nil, c.Err() // the stream is read from the data, so subject cannot be judged
@@ -136,23 +137,22 @@ func (k *Checker) checkTime(c *es.Check, at time.Time) {
 }
 
 // checkRequired names, as "is required", each field the data's schema requires that the data lacks
-// or sends as null (which encoding/json would read as a zero), and returns their names, so that the
-// checks that follow do not call a missing number "0 is impossible". Names match as encoding/json
-// matches them, ignoring case.
-func checkRequired(c *es.Check, env *es.Envelope) []string {
+// or sends as null (which encoding/json would read as a zero), so that the checks that follow, told
+// of it, do not call a missing number "0 is impossible". Names match as encoding/json matches them,
+// ignoring case.
+func checkRequired(c *es.Check, env *es.Envelope) {
 	v := env.SchemaVersion
 	if v == 0 {
 		v = 1
 	}
 	req := requiredFields()[schemaName(env.Type, v)]
 	if len(req) == 0 {
-		return nil
+		return
 	}
 	members, ok := es.Members(env.Data)
 	if !ok {
-		return nil // not an object: Decode says so
+		return // not an object: Decode says so
 	}
-	var missing []string
 	for _, name := range req {
 		why := "is required"
 		for _, m := range members {
@@ -164,12 +164,9 @@ func checkRequired(c *es.Check, env *es.Envelope) []string {
 			}
 		}
 		if why != "" {
-			field := "data." + name
-			c.Add(field, why)
-			missing = append(missing, field)
+			c.Add("data."+name, why)
 		}
 	}
-	return missing
 }
 
 // requiredFields maps each schema file name to the fields its data requires.

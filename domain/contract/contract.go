@@ -6,6 +6,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"time"
 
 	"github.com/yardtwin/yardtwin/domain/equipment"
@@ -51,27 +52,35 @@ type wireEnvelope struct {
 // field at fault that can be told without the event's type: the envelope's attributes, and any
 // string, in data too, that is not UTF-8 text.
 func Parse(raw []byte) (es.Envelope, error) {
+	var w wireEnvelope
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	err := dec.Decode(&w)
+	var typeErr *json.UnmarshalTypeError
+	if err != nil && (!errors.As(err, &typeErr) || typeErr.Field == "") {
+		return es.Envelope{}, envelopeJSONError(err)
+	}
+	// The decoder read one whole value (a wrong type does not stop it): what follows must be space.
+	end := dec.InputOffset()
+	if rest := bytes.TrimLeft(raw[end:], " \t\r\n"); len(rest) > 0 {
+		if dec.More() {
+			return es.Envelope{}, es.Invalid(es.WholeEvent, "more than one JSON value where one event was expected")
+		}
+		return es.Envelope{}, es.Invalid("", fmt.Sprintf("broken JSON at byte %d: %q after the end of the event", len(raw)-len(rest), rest[0]))
+	}
+	raw = raw[:end]
 	var c es.Check
 	if !textOK(raw) {
 		faults := textFaults("", raw)
 		if len(faults) == 0 {
-			// The walker gives up only on text that is not JSON; the decoder below says where.
+			// The walker reads any JSON the decoder reads, so this cannot happen; refuse anyway.
 			faults = []es.FieldError{{Field: es.WholeEvent, Reason: "is not UTF-8 text"}}
 		}
 		c.Merge("", &es.FieldErrors{Fields: faults})
 	}
-	var w wireEnvelope
-	dec := json.NewDecoder(bytes.NewReader(raw))
-	if err := dec.Decode(&w); err != nil {
-		var typeErr *json.UnmarshalTypeError
-		if !errors.As(err, &typeErr) || typeErr.Field == "" {
-			return es.Envelope{}, envelopeJSONError(err)
-		}
+	if err != nil {
 		// Some attribute has the wrong JSON type: decode them one by one to name every one.
 		w = wireEnvelope{}
-		c.Merge("", es.DecodeEach(raw, &w))
-	} else if dec.More() {
-		return es.Envelope{}, es.Invalid(es.WholeEvent, "more than one JSON value where one event was expected")
+		c.Merge("", es.DecodeEach(raw, &w), faultNames(c.Err())...)
 	}
 	if !c.Has("specversion") && w.SpecVersion != es.SpecVersion {
 		if w.SpecVersion == "" {
@@ -117,6 +126,19 @@ func Parse(raw []byte) (es.Envelope, error) {
 		SchemaVersion:   w.SchemaVersion,
 		Data:            w.Data,
 	}, nil
+}
+
+// faultNames lists the fields err names.
+func faultNames(err error) []string {
+	var fe *es.FieldErrors
+	if !errors.As(err, &fe) {
+		return nil
+	}
+	names := make([]string, len(fe.Fields))
+	for i, f := range fe.Fields {
+		names[i] = f.Field
+	}
+	return names
 }
 
 func envelopeJSONError(err error) error {
