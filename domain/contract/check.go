@@ -1,10 +1,10 @@
 package contract
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"path"
-	"strings"
 	"sync"
 	"time"
 	"unicode/utf8"
@@ -149,22 +149,42 @@ func checkRequired(c *es.Check, env *es.Envelope) {
 	if len(req) == 0 {
 		return
 	}
-	members, ok := es.Members(env.Data)
-	if !ok {
-		return // not an object: Decode says so
+	const absent, present, null = 0, 1, 2
+	var buf [16]uint8
+	seen := buf[:0]
+	if len(req) <= len(buf) {
+		seen = buf[:len(req)] // no allocation for any schema of the contract
+	} else {
+		seen = make([]uint8, len(req))
 	}
-	for _, name := range req {
-		why := "is required"
-		for _, m := range members {
-			if m.Name == name || strings.EqualFold(m.Name, name) {
-				why = ""
-				if string(m.Value) == "null" {
-					why = "is required, got null"
+	object := es.EachMember(env.Data, func(quoted, value []byte) bool {
+		name := quoted[1 : len(quoted)-1]
+		if bytes.IndexByte(name, '\\') >= 0 {
+			var s string
+			if json.Unmarshal(quoted, &s) != nil {
+				return false
+			}
+			name = []byte(s)
+		}
+		for i, r := range req {
+			if bytes.EqualFold(name, []byte(r)) {
+				seen[i] = present
+				if string(value) == "null" {
+					seen[i] = null
 				}
 			}
 		}
-		if why != "" {
-			c.Add("data."+name, why)
+		return true
+	})
+	if !object {
+		return // not an object: Decode says so
+	}
+	for i, r := range req {
+		switch seen[i] {
+		case absent:
+			c.Add("data."+r, "is required")
+		case null:
+			c.Add("data."+r, "is required, got null")
 		}
 	}
 }

@@ -90,10 +90,18 @@ func walkText(path string, raw []byte, out *[]es.FieldError) {
 	if name == "" {
 		name = es.WholeEvent
 	}
+	add := func(why string) {
+		for _, f := range *out {
+			if f.Field == name {
+				return // one reason a field
+			}
+		}
+		*out = append(*out, es.FieldError{Field: name, Reason: why})
+	}
 	switch raw[0] {
 	case '"':
 		if why := stringFault(raw); why != "" {
-			*out = append(*out, es.FieldError{Field: name, Reason: why})
+			add(why)
 		}
 	case '{':
 		members, ok := es.Members(raw)
@@ -102,7 +110,7 @@ func walkText(path string, raw []byte, out *[]es.FieldError) {
 		}
 		for _, m := range members {
 			if why := stringFault(m.Quoted); why != "" {
-				*out = append(*out, es.FieldError{Field: name, Reason: "has a field name that " + why})
+				add("has a field name that " + why)
 				continue
 			}
 			walkText(joinField(path, m.Name), m.Value, out)
@@ -118,7 +126,11 @@ func walkText(path string, raw []byte, out *[]es.FieldError) {
 	}
 }
 
+// joinField names member name of the value at path; an empty name is written "".
 func joinField(path, name string) string {
+	if name == "" {
+		name = `""`
+	}
 	if path == "" {
 		return name
 	}

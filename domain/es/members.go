@@ -16,45 +16,62 @@ type Member struct {
 // Members returns the members of the JSON object raw in the order written, or false when raw is not
 // a JSON object. It reads the structure only (strings, nesting), so it costs far less than decoding
 // into a map. It does not check that numbers, literals and brackets are well formed (a decoder of the
-// same bytes does): on text that is not JSON its answer is unspecified, but it never panics. A name
-// written with escapes is unescaped; duplicate names are all returned.
+// same bytes does): on text that is not JSON its answer is unspecified, but it never panics. Names
+// are read as encoding/json reads them; duplicate names are all returned.
 func Members(raw []byte) ([]Member, bool) {
+	var out []Member
+	ok := EachMember(raw, func(quoted, value []byte) bool {
+		name, ok := unquote(quoted)
+		if ok {
+			out = append(out, Member{Name: name, Quoted: quoted, Value: value})
+		}
+		return ok
+	})
+	if !ok {
+		return nil, false
+	}
+	return out, true
+}
+
+// EachMember calls fn with each member of the JSON object raw in the order written: its name as
+// written (quotes and escapes included) and its value, both sub-slices of raw, until fn returns
+// false. It reports false when raw is not a JSON object (fn may have seen some members before that
+// shows) or fn stopped. It allocates nothing, for the checks every event passes; Members says what
+// it checks.
+func EachMember(raw []byte, fn func(quoted, value []byte) bool) bool {
 	s := walker{b: raw}
 	s.space()
 	if !s.take('{') {
-		return nil, false
+		return false
 	}
-	var out []Member
 	s.space()
 	if s.take('}') {
-		return ends(out, &s)
+		return s.end()
 	}
 	for {
 		s.space()
 		k0, k1, ok := s.str()
 		if !ok {
-			return nil, false
+			return false
 		}
 		s.space()
 		if !s.take(':') {
-			return nil, false
+			return false
 		}
 		s.space()
 		v0, v1, ok := s.value()
 		if !ok {
-			return nil, false
+			return false
 		}
-		name, ok := unquote(raw[k0:k1])
-		if !ok {
-			return nil, false
+		if !fn(raw[k0:k1:k1], raw[v0:v1:v1]) {
+			return false
 		}
-		out = append(out, Member{Name: name, Quoted: raw[k0:k1:k1], Value: raw[v0:v1:v1]})
 		s.space()
 		if s.take('}') {
-			return ends(out, &s)
+			return s.end()
 		}
 		if !s.take(',') {
-			return nil, false
+			return false
 		}
 	}
 }
@@ -90,7 +107,7 @@ func Elements(raw []byte) ([]json.RawMessage, bool) {
 }
 
 // ends returns out when only white space follows.
-func ends[T any](out []T, w *walker) ([]T, bool) {
+func ends(out []json.RawMessage, w *walker) ([]json.RawMessage, bool) {
 	if !w.end() {
 		return nil, false
 	}
