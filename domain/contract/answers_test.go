@@ -260,6 +260,11 @@ func TestAnswers(t *testing.T) {
 			want: map[string]string{es.WholeEvent: "more than one JSON value"},
 		},
 		{
+			name: "a stray brace after the event",
+			give: stacked(stackedData) + "}",
+			want: map[string]string{"": "broken JSON at byte"},
+		},
+		{
 			name: "data is an array",
 			give: strings.Replace(stacked(""), `"data":{}`, `"data":[{}]`, 1),
 			want: map[string]string{"data": "must be an object, got JSON array"},
