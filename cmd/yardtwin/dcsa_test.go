@@ -8,11 +8,13 @@ import (
 	"os"
 	"strings"
 	"testing"
+	"time"
 
 	kafkago "github.com/segmentio/kafka-go"
 
 	"github.com/yardtwin/yardtwin/adapters/httpapi"
 	"github.com/yardtwin/yardtwin/adapters/ingest"
+	"github.com/yardtwin/yardtwin/domain/es/estest"
 )
 
 // dcsaAnswer is the part of a POST answer the DCSA tests read.
@@ -40,11 +42,16 @@ func postDCSA(t *testing.T, base string, body []byte) (int, dcsaAnswer) {
 	return resp.StatusCode, a
 }
 
+// afterTheCall is a twin clock set just after the vessel call of the DCSA fixture (14 and 15 March
+// 2026): the events refused as not mapped become dead letters dated then, not today, when the
+// departed call would long have been forgotten by the yard's read model.
+var afterTheCall = estest.ClockAt(time.Date(2026, 3, 16, 0, 0, 0, 0, time.UTC))
+
 // TestDCSAOverHTTP posts a Tanger Med call in DCSA Track & Trace: the actual moves are stored as
 // canonical events, the plans and stripping/inspection events are kept and reported as not mapped,
 // and a re-send stores nothing twice.
 func TestDCSAOverHTTP(t *testing.T) {
-	base := startTwin(t, t.TempDir())
+	base := startTwinWith(t, serveFlags{Data: t.TempDir(), Clock: afterTheCall})
 	call, err := os.ReadFile("../../adapters/dcsa/testdata/ours/maptm-call.v2.json")
 	if err != nil {
 		t.Fatal(err)
@@ -96,7 +103,7 @@ func TestDCSAOverHTTP(t *testing.T) {
 // TestDCSAOverKafka: a record with the dialect header is read as DCSA.
 func TestDCSAOverKafka(t *testing.T) {
 	broker := startKafka(t)
-	base := startTwinWith(t, serveFlags{Data: t.TempDir(), KafkaBrokers: broker, KafkaTopic: "yard.events", KafkaGroup: "twin"})
+	base := startTwinWith(t, serveFlags{Data: t.TempDir(), KafkaBrokers: broker, KafkaTopic: "yard.events", KafkaGroup: "twin", Clock: afterTheCall})
 	call, err := os.ReadFile("../../adapters/dcsa/testdata/ours/maptm-call.v2.json")
 	if err != nil {
 		t.Fatal(err)

@@ -36,18 +36,9 @@ func demoModule(f serveFlags) fx.Option {
 	}
 	return fx.Options(
 		fx.Provide(loadDemoScenario),
-		fx.Decorate(demoClock),
 		sink,
 		fx.Invoke(runDemo),
 	)
-}
-
-// demoClock runs the twin's clock at the demo's speed from where the configured clock stands, so
-// that the simulated terminal's facts reach the twin on time: at 60 × real time they would
-// otherwise lie hours in its future within minutes, and the twin would see the simulated terminal
-// report from days ahead.
-func demoClock(clock es.Clock, sc demoScenario) es.Clock {
-	return es.ClockSetting{Start: clock(), Rate: sc.Speed}.Clock(time.Now)
 }
 
 // busSink hands the demo's events to the in-process gateway.

@@ -16,6 +16,8 @@ import (
 	"github.com/twmb/franz-go/pkg/kfake"
 
 	"github.com/yardtwin/yardtwin/adapters/kafka"
+	"github.com/yardtwin/yardtwin/projections/kpi"
+	"github.com/yardtwin/yardtwin/projections/yardmap"
 )
 
 // lockedBuffer is a log destination tests can read while the twin writes.
@@ -186,7 +188,7 @@ func TestKafkaMetricsOfARunningTwin(t *testing.T) {
 			}
 		}
 		if partitions == 4 && lag == 0 {
-			if got[`yardtwin_projection_position{projection="yardmap.v2"}`] != 100 || got[`yardtwin_projection_lag_events{projection="kpi.v1"}`] != 0 {
+			if got[`yardtwin_projection_position{projection="`+yardmap.Name+`"}`] != 100 || got[`yardtwin_projection_lag_events{projection="`+kpi.Name+`"}`] != 0 {
 				t.Errorf("projection metrics: %v", filterMetrics(got, "yardtwin_projection_"))
 			}
 			return

@@ -12,6 +12,7 @@ import (
 	"go.uber.org/fx"
 
 	"github.com/yardtwin/yardtwin/domain/es"
+	"github.com/yardtwin/yardtwin/projections/yardmap"
 )
 
 // runApp starts serve's application on f plus extra options (no validation of the settings, as
@@ -80,8 +81,9 @@ func TestIngestAndQueryProcessesShareAStore(t *testing.T) {
 	if _, ok := queryMetrics["yardtwin_events_received_total"]; ok {
 		t.Error("the query twin reports ingest counters")
 	}
-	if queryMetrics[`yardtwin_projection_position{projection="yardmap.v2"}`] != 3 || queryMetrics[`yardtwin_projection_lag_events{projection="yardmap.v2"}`] != 0 {
-		t.Errorf("query twin: yardmap at %v, lag %v", queryMetrics[`yardtwin_projection_position{projection="yardmap.v2"}`], queryMetrics[`yardtwin_projection_lag_events{projection="yardmap.v2"}`])
+	position, lag := `yardtwin_projection_position{projection="`+yardmap.Name+`"}`, `yardtwin_projection_lag_events{projection="`+yardmap.Name+`"}`
+	if queryMetrics[position] != 3 || queryMetrics[lag] != 0 {
+		t.Errorf("query twin: yardmap at %v, lag %v", queryMetrics[position], queryMetrics[lag])
 	}
 
 	// The query twin's map is served; the ingest twin has none.

@@ -21,10 +21,6 @@ type ClockSetting struct {
 	Start time.Time
 	// Shift moves the system clock (Start zero only).
 	Shift time.Duration
-	// Rate is how many seconds the clock moves for each second of the system clock; 0 means 1. A
-	// twin fed by a simulated terminal (serve --demo) runs at the simulation's speed, so that the
-	// simulated facts reach it on time, neither late nor in its future. Not part of the text form.
-	Rate float64
 }
 
 // ParseClockSetting reads a clock setting; the error says what was expected.
@@ -61,24 +57,12 @@ func (c ClockSetting) String() string {
 }
 
 // Clock builds the clock the setting describes on top of system, the machine's clock (time.Now in
-// production). It reads system once now, for a setting with a Start or a Rate; every reading is in
-// UTC.
+// production). It reads system once now, for a setting with a Start; every reading is in UTC.
 func (c ClockSetting) Clock(system Clock) Clock {
-	if c.Rate == 0 || c.Rate == 1 {
-		if c.Start.IsZero() {
-			shift := c.Shift
-			return func() time.Time { return system().Add(shift).UTC() }
-		}
-		offset := c.Start.Sub(system())
-		return func() time.Time { return system().Add(offset).UTC() }
+	if c.Start.IsZero() {
+		shift := c.Shift
+		return func() time.Time { return system().Add(shift).UTC() }
 	}
-	origin := system()
-	start := c.Start
-	if start.IsZero() {
-		start = origin.Add(c.Shift)
-	}
-	rate := c.Rate
-	return func() time.Time {
-		return start.Add(time.Duration(float64(system().Sub(origin)) * rate)).UTC()
-	}
+	offset := c.Start.Sub(system())
+	return func() time.Time { return system().Add(offset).UTC() }
 }
