@@ -98,7 +98,7 @@ func BenchmarkSoak(b *testing.B) {
 	}
 	defer out.Close()
 	fmt.Fprintln(out, "events\tstored_per_s\tprojected_per_s\tdecode_per_s\tratio\trss_anon_mib\trss_file_mib\tgo_heap_mib\tbytes_per_event")
-	b.Logf("soak: %d events of the demo's mix via %s, reports every %d; figures also in %s", *soakEvents, *soakVia, *soakChunk, *soakOut)
+	progressf("soak: %d events of the demo's mix via %s, reports every %d; figures also in %s", *soakEvents, *soakVia, *soakChunk, *soakOut)
 
 	var fed int
 	var first, last soakChunkFigures
@@ -124,10 +124,11 @@ func BenchmarkSoak(b *testing.B) {
 		}
 		last = f
 		fmt.Fprintf(out, "%d\t%.0f\t%.0f\t%.0f\t%.3f\t%.1f\t%.1f\t%.1f\t%.0f\n", f.events, f.stored, f.projected, f.decode, f.projected/f.decode, mib(f.rssAnon), mib(f.rssFile), mib(f.heap), f.size)
-		b.Logf("%5.1f M events: stored %6.0f/s, projected %6.0f/s (decode %6.0f/s, ratio %.3f); RSS anon %6.1f MiB, file %7.1f MiB; Go heap %6.1f MiB; %.0f bytes/event",
+		progressf("%5.1f M events: stored %6.0f/s, projected %6.0f/s (decode %6.0f/s, ratio %.3f); RSS anon %6.1f MiB, file %7.1f MiB; Go heap %6.1f MiB; %.0f bytes/event",
 			float64(f.events)/1e6, f.stored, f.projected, f.decode, f.projected/f.decode, mib(f.rssAnon), mib(f.rssFile), mib(f.heap), f.size)
 	}
 	span := [2]time.Time{feed.Start(), feed.Now()}
+	progressf("fed %d events; now: kill -9, restart, 50 questions about the past, a rebuild from zero", fed)
 
 	// kill -9, then the time to /readyz.
 	if err := cmd.Process.Signal(syscall.SIGKILL); err != nil {
@@ -174,9 +175,9 @@ func BenchmarkSoak(b *testing.B) {
 	_ = rebuilt.Process.Signal(syscall.SIGTERM)
 	_ = rebuilt.Wait()
 
-	b.Logf("after %d events: restart after kill -9 to /readyz %.2f s; yard?at= p50 %.3f s, p99 %.3f s (first after the restart %.3f s); rebuild from zero %.0f events/s",
+	progressf("after %d events: restart after kill -9 to /readyz %.2f s; yard?at= p50 %.3f s, p99 %.3f s (first after the restart %.3f s); rebuild from zero %.0f events/s",
 		fed, restart.Seconds(), pct(latencies, 0.50).Seconds(), pct(latencies, 0.99).Seconds(), firstQuery.Seconds(), rebuild)
-	b.Logf("last chunk against the first: projected rate × %.2f, RSS anon × %.2f, Go heap × %.2f",
+	progressf("last chunk against the first: projected rate × %.2f, RSS anon × %.2f, Go heap × %.2f",
 		last.projected/first.projected, last.rssAnon/first.rssAnon, last.heap/first.heap)
 	fmt.Fprintf(out, "# restart_to_ready_s\t%.2f\n# at_p50_s\t%.3f\n# at_p99_s\t%.3f\n# at_first_s\t%.3f\n# rebuild_per_s\t%.0f\n",
 		restart.Seconds(), pct(latencies, 0.50).Seconds(), pct(latencies, 0.99).Seconds(), firstQuery.Seconds(), rebuild)
@@ -188,6 +189,10 @@ func BenchmarkSoak(b *testing.B) {
 	b.ReportMetric(pct(latencies, 0.99).Seconds(), "at-p99-s")
 	b.ReportMetric(rebuild, "rebuild-events/s")
 }
+
+// progressf prints a line of the soak's progress as it goes (a benchmark's own log shows only at
+// its end).
+func progressf(format string, args ...any) { fmt.Fprintf(os.Stderr, format+"\n", args...) }
 
 // soakChunkFigures are the figures of one chunk, taken when it was projected.
 type soakChunkFigures struct {
