@@ -23,6 +23,12 @@ import (
 	"time"
 
 	kafkago "github.com/segmentio/kafka-go"
+	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/plotter"
+	"gonum.org/v1/plot/plotutil"
+	"gonum.org/v1/plot/vg"
+	"gonum.org/v1/plot/vg/draw"
+	"gonum.org/v1/plot/vg/vgsvg"
 
 	"github.com/yardtwin/yardtwin/adapters/httpapi/httpapitest"
 	"github.com/yardtwin/yardtwin/domain/contract"
@@ -102,6 +108,7 @@ func BenchmarkSoak(b *testing.B) {
 
 	var fed int
 	var first, last soakChunkFigures
+	var chunks []soakChunkFigures
 	for fed < *soakEvents {
 		n := min(*soakChunk, *soakEvents-fed)
 		events, size := gen.next(b, n)
@@ -123,6 +130,10 @@ func BenchmarkSoak(b *testing.B) {
 			first = f
 		}
 		last = f
+		chunks = append(chunks, f)
+		if err := plotSoak(strings.TrimSuffix(*soakOut, ".tsv")+".svg", *soakVia, chunks); err != nil {
+			b.Fatal(err)
+		}
 		fmt.Fprintf(out, "%d\t%.0f\t%.0f\t%.0f\t%.3f\t%.1f\t%.1f\t%.1f\t%.0f\n", f.events, f.stored, f.projected, f.decode, f.projected/f.decode, mib(f.rssAnon), mib(f.rssFile), mib(f.heap), f.size)
 		progressf("%5.1f M events: stored %6.0f/s, projected %6.0f/s (decode %6.0f/s, ratio %.3f); RSS anon %6.1f MiB, file %7.1f MiB; Go heap %6.1f MiB; %.0f bytes/event",
 			float64(f.events)/1e6, f.stored, f.projected, f.decode, f.projected/f.decode, mib(f.rssAnon), mib(f.rssFile), mib(f.heap), f.size)
@@ -188,6 +199,55 @@ func BenchmarkSoak(b *testing.B) {
 	b.ReportMetric(restart.Seconds(), "restart-s")
 	b.ReportMetric(pct(latencies, 0.99).Seconds(), "at-p99-s")
 	b.ReportMetric(rebuild, "rebuild-events/s")
+}
+
+// plotSoak draws the rates and the memory of every chunk against the log's length, as SVG.
+func plotSoak(path, via string, chunks []soakChunkFigures) error {
+	series := func(get func(soakChunkFigures) float64) plotter.XYs {
+		xy := make(plotter.XYs, len(chunks))
+		for i, c := range chunks {
+			xy[i] = plotter.XY{X: float64(c.events) / 1e6, Y: get(c)}
+		}
+		return xy
+	}
+	rates := plot.New()
+	rates.Title.Text = "yardtwin soak (" + via + "): rates per chunk"
+	rates.X.Label.Text = "events in the log (millions)"
+	rates.Y.Label.Text = "events/s"
+	rates.Y.Min = 0
+	if err := plotutil.AddLinePoints(rates,
+		"stored", series(func(c soakChunkFigures) float64 { return c.stored }),
+		"projected", series(func(c soakChunkFigures) float64 { return c.projected }),
+		"encoding/json decode, 1 goroutine", series(func(c soakChunkFigures) float64 { return c.decode })); err != nil {
+		return err
+	}
+	memory := plot.New()
+	memory.Title.Text = "memory after each chunk"
+	memory.X.Label.Text = "events in the log (millions)"
+	memory.Y.Label.Text = "MiB"
+	memory.Y.Min = 0
+	if err := plotutil.AddLinePoints(memory,
+		"RSS anonymous", series(func(c soakChunkFigures) float64 { return mib(c.rssAnon) }),
+		"RSS file-backed", series(func(c soakChunkFigures) float64 { return mib(c.rssFile) }),
+		"Go heap in use", series(func(c soakChunkFigures) float64 { return mib(c.heap) })); err != nil {
+		return err
+	}
+	const w, h = 17 * vg.Centimeter, 8 * vg.Centimeter
+	canvas := vgsvg.New(w, 2*h)
+	dc := draw.New(canvas)
+	top := draw.Crop(dc, 0, 0, h, 0)
+	bottom := draw.Crop(dc, 0, 0, 0, -h)
+	rates.Draw(top)
+	memory.Draw(bottom)
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	if _, err := canvas.WriteTo(f); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
 }
 
 // progressf prints a line of the soak's progress as it goes (a benchmark's own log shows only at
