@@ -57,6 +57,21 @@ func TestDemoFillsTheYard(t *testing.T) {
 	t.Fatal("the demo put no boxes in the yard within 60 s")
 }
 
+// TestTimeAhead: with --time-ahead 24h, an event dated a day and a minute ahead of the twin's clock
+// is refused naming time, with the rest of its batch; one dated 23 hours ahead is stored.
+func TestTimeAhead(t *testing.T) {
+	base := startTwinWith(t, serveFlags{Data: t.TempDir(), Clock: onTestDay, TimeAhead: 24 * time.Hour})
+	tooFar := []json.RawMessage{stackEvent("ahead-1", box("AHD", 1), 0, testDay), stackEvent("ahead-2", box("AHD", 2), 1, testDay.Add(24*time.Hour+time.Minute))}
+	status, answer, err := post(context.Background(), http.DefaultClient, base, tooFar)
+	if err != nil || status != http.StatusBadRequest || !strings.Contains(string(answer), `"field":"time"`) || !strings.Contains(string(answer), "ahead of the twin's clock") {
+		t.Fatalf("POST of an event a day ahead = %d %s %v, want 400 naming time", status, answer, err)
+	}
+	status, answer, err = post(context.Background(), http.DefaultClient, base, []json.RawMessage{stackEvent("ahead-3", box("AHD", 3), 2, testDay.Add(23*time.Hour))})
+	if err != nil || status != http.StatusAccepted {
+		t.Fatalf("POST of an event 23 h ahead = %d %s %v, want 202", status, answer, err)
+	}
+}
+
 func TestPostedEventsReachTheYard(t *testing.T) {
 	base := startTwinWith(t, serveFlags{Data: t.TempDir(), Clock: onTestDay})
 	at := testDay

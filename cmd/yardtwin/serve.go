@@ -80,6 +80,9 @@ type serveFlags struct {
 	// Clock is the twin's wall clock (es.ParseClockSetting): empty for the system clock, an instant
 	// to start from, or a shift. Tests on fixed dates set it; so do replays of a past day's traffic.
 	Clock string
+	// TimeAhead is how far ahead of the twin's clock an event may be dated; 0 accepts any time up
+	// to contract.Latest. A demo runs its simulated clock ahead of real time, so with Demo it is off.
+	TimeAhead time.Duration
 	// Retention thins telemetry in the store (es.ParseRetention); empty keeps every event.
 	Retention string
 	// ScavengeEvery is how often the embedded store applies Retention.
@@ -153,6 +156,7 @@ func serveSettings(fs *pflag.FlagSet, f *serveFlags) *settings {
 	s.Duration(&f.CheckpointEvery, "checkpoint-every", "YARDTWIN_CHECKPOINT_EVERY", 30*time.Second, "how often projection snapshots are saved")
 	s.String(&f.Clock, "clock", "YARDTWIN_CLOCK", "", "the twin's wall clock: empty for the system clock, an instant to start from (2026-11-22T08:00:00Z: replaying a past day's traffic) or a shift (+8760h)")
 	s.Int(&f.CheckpointEvents, "checkpoint-events", "YARDTWIN_CHECKPOINT_EVENTS", 250_000, "events folded between two projection snapshots as well (a restart folds at most about this many); -1 saves by time only")
+	s.Duration(&f.TimeAhead, "time-ahead", "YARDTWIN_TIME_AHEAD", 24*time.Hour, "refuse events dated more than this ahead of the twin's clock (a sender's clock or time zone gone wrong); 0 accepts any time up to the year 2200; off with --demo, whose simulated clock runs ahead")
 	s.String(&f.Retention, "retention", "YARDTWIN_RETENTION", "", "thin telemetry in the store, TYPE=FULL/EVERY[;…]: equipment.PositionReported=168h/1m keeps every position for 7 days of event time, then one per machine per minute (default: keep everything)")
 	s.Duration(&f.ScavengeEvery, "scavenge-every", "YARDTWIN_SCAVENGE_EVERY", time.Minute, "how often the embedded store applies --retention in the background")
 	s.Int(&f.ReadyLag, "ready-lag", "YARDTWIN_READY_LAG", 10_000, "events the projections may trail the store by while /readyz answers ready")
@@ -291,6 +295,9 @@ func (f serveFlags) validate() error {
 	if _, err := parseRetention(f.Retention); err != nil {
 		errs = append(errs, err)
 	}
+	if f.TimeAhead < 0 {
+		bad("--time-ahead: %s is negative (0 turns the check off)", f.TimeAhead)
+	}
 	if f.ScavengeEvery < 0 {
 		bad("--scavenge-every: %s is negative", f.ScavengeEvery)
 	}
@@ -411,8 +418,15 @@ func newBus(logger watermill.LoggerAdapter) (message.Publisher, message.Subscrib
 	return bus, bus, bus
 }
 
-func newChecker(reg *es.Registry, t terminal) *contract.Checker {
-	return contract.NewChecker(reg, t.Layout)
+// newChecker is the contract check of everything ingested: the layout's places, and event times no
+// further ahead of the twin's clock than --time-ahead (except under a demo, whose simulated clock
+// runs ahead of real time by design).
+func newChecker(reg *es.Registry, t terminal, f serveFlags, clock es.Clock) *contract.Checker {
+	k := contract.NewChecker(reg, t.Layout)
+	if f.Demo != "" {
+		return k
+	}
+	return k.WithTimeWindow(clock, f.TimeAhead)
 }
 
 func newCheckpoints(f serveFlags) (projections.Checkpoints, error) {
