@@ -233,6 +233,12 @@ func plotSoak(path, via string, chunks []soakChunkFigures) error {
 		"Go heap in use", series(func(c soakChunkFigures) float64 { return mib(c.heap) })); err != nil {
 		return err
 	}
+	// Room above the lines for the legend; the x axis from 0, so a flat line reads as flat.
+	for _, p := range []*plot.Plot{rates, memory} {
+		p.Legend.Top, p.Legend.Left = true, true
+		p.X.Min = 0
+		p.Y.Max *= 1.35
+	}
 	const w, h = 17 * vg.Centimeter, 8 * vg.Centimeter
 	canvas := vgsvg.New(w, 2*h)
 	dc := draw.New(canvas)
