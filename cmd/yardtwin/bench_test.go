@@ -20,10 +20,12 @@ import (
 	"github.com/yardtwin/yardtwin/domain/contract"
 	"github.com/yardtwin/yardtwin/domain/equipment"
 	"github.com/yardtwin/yardtwin/domain/es"
+	"github.com/yardtwin/yardtwin/domain/es/estest"
 	"github.com/yardtwin/yardtwin/domain/yard"
 	"github.com/yardtwin/yardtwin/projections"
 	"github.com/yardtwin/yardtwin/scenarios/synthetic"
 	"github.com/yardtwin/yardtwin/scenarios/tangermed"
+	"github.com/yardtwin/yardtwin/simulator"
 )
 
 // Ingest workload: batches of benchBatch events from benchClients concurrent HTTP clients.
@@ -34,18 +36,18 @@ const (
 )
 
 // BenchmarkIngestHTTP measures events/s from POST /api/v1/events until stored and projected, on the
-// embedded defaults, and in the same run the baseline: encoding/json decoding the same events (the
-// envelope and its data) on one goroutine. It reports both rates and their ratio.
+// embedded defaults, with the demo terminal's realistic mix of events, and in the same run the
+// baseline: encoding/json decoding the same events (the envelope and its data, into their Go
+// types) on one goroutine. It reports both rates and their ratio.
 func BenchmarkIngestHTTP(b *testing.B) {
-	at := testDay
+	mix := newDemoMix(b)
+	defer mix.feed.Close()
+	reg := contract.NewRegistry()
 	for run := 0; run < b.N; run++ {
 		b.StopTimer()
-		events := make([]json.RawMessage, benchEvents)
-		for k := range events {
-			events[k] = stackEvent(fmt.Sprintf("r%d-%d", run, k), box("BEN", k), k, at.Add(time.Duration(k)*time.Second))
-		}
-		decodeRate := decodeBaseline(b, events)
-		base := startTwinWith(b, serveFlags{Data: b.TempDir(), Clock: onTestDay})
+		events, _ := mix.next(b, benchEvents)
+		decodeRate := decodeRate(b, reg, events)
+		base := startTwinWith(b, serveFlags{Data: b.TempDir()})
 		client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: benchClients}}
 		b.StartTimer()
 
@@ -81,16 +83,70 @@ func BenchmarkIngestHTTP(b *testing.B) {
 	}
 }
 
-// decodeBaseline is the raw encoding/json decode rate of events on one goroutine.
-func decodeBaseline(b *testing.B, events []json.RawMessage) float64 {
+// newDemoMix starts the demo scenario's simulator, its horizon lifted, with events from the twin's
+// now on (a terminal reporting on time, not a late log).
+func newDemoMix(b testing.TB) *demoMix {
+	sc, err := simulator.LoadScenario(os.DirFS(filepath.Dir(demoScenarioFile)), filepath.Base(demoScenarioFile))
+	if err != nil {
+		b.Fatal(err)
+	}
+	sc.Horizon = 10 * 365 * 24 * time.Hour // callers stop when they have enough events
+	layout, err := tangermed.Layout()
+	if err != nil {
+		b.Fatal(err)
+	}
+	feed, err := simulator.NewFeed(sc, layout, simulator.Options{Start: estest.Now().Truncate(time.Second)})
+	if err != nil {
+		b.Fatal(err)
+	}
+	return &demoMix{feed: feed, until: feed.Start()}
+}
+
+// demoMix runs the demo terminal's simulator a day at a time and hands out its events as JSON: the
+// realistic mix of types (about 355 bytes each) the ingest benchmarks feed.
+type demoMix struct {
+	feed    *simulator.Feed
+	until   time.Time
+	pending []json.RawMessage
+}
+
+// next returns the next n events and their total size.
+func (g *demoMix) next(b testing.TB, n int) ([]json.RawMessage, int) {
+	sink := simulator.SinkFunc(func(_ context.Context, batch []es.Envelope) error {
+		for _, env := range batch {
+			raw, err := json.Marshal(env)
+			if err != nil {
+				return err
+			}
+			g.pending = append(g.pending, raw)
+		}
+		return nil
+	})
+	for len(g.pending) < n {
+		g.until = g.until.Add(24 * time.Hour)
+		if err := g.feed.Run(context.Background(), sink, g.until); err != nil {
+			b.Fatal(err)
+		}
+	}
+	out := g.pending[:n:n]
+	g.pending = slices.Clone(g.pending[n:])
+	size := 0
+	for _, raw := range out {
+		size += len(raw)
+	}
+	return out, size
+}
+
+// decodeRate is the rate at which encoding/json decodes the events, envelope and data into the
+// newest Go type of each, on one goroutine: the baseline of the chunk.
+func decodeRate(b testing.TB, reg *es.Registry, events []json.RawMessage) float64 {
 	start := time.Now()
 	for _, raw := range events {
 		var env es.Envelope
-		var data yard.ContainerStacked
 		if err := json.Unmarshal(raw, &env); err != nil {
 			b.Fatal(err)
 		}
-		if err := json.Unmarshal(env.Data, &data); err != nil {
+		if _, err := reg.Decode(env); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -32,10 +32,6 @@ import (
 
 	"github.com/yardtwin/yardtwin/adapters/httpapi/httpapitest"
 	"github.com/yardtwin/yardtwin/domain/contract"
-	"github.com/yardtwin/yardtwin/domain/es"
-	"github.com/yardtwin/yardtwin/domain/es/estest"
-	"github.com/yardtwin/yardtwin/scenarios/tangermed"
-	"github.com/yardtwin/yardtwin/simulator"
 )
 
 // The soak's settings: go test -tags soak -bench Soak ./cmd/yardtwin -args -soak.events 12000000.
@@ -59,22 +55,8 @@ func BenchmarkSoak(b *testing.B) {
 	if b.N > 1 {
 		b.Skip("one run is the whole soak: use -benchtime 1x")
 	}
-	sc, err := simulator.LoadScenario(os.DirFS(filepath.Dir(demoScenarioFile)), filepath.Base(demoScenarioFile))
-	if err != nil {
-		b.Fatal(err)
-	}
-	sc.Horizon = 10 * 365 * 24 * time.Hour // the soak stops at -soak.events, not at the scenario's end
-	layout, err := tangermed.Layout()
-	if err != nil {
-		b.Fatal(err)
-	}
-	// The events happen from the twin's now on: a terminal reporting on time, not a late log.
-	feed, err := simulator.NewFeed(sc, layout, simulator.Options{Start: estest.Now().Truncate(time.Second)})
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer feed.Close()
-	gen := &soakGenerator{feed: feed, until: feed.Start()}
+	gen := newDemoMix(b)
+	defer gen.feed.Close()
 	reg := contract.NewRegistry()
 
 	var via soakSender
@@ -139,7 +121,7 @@ func BenchmarkSoak(b *testing.B) {
 		progressf("%5.1f M events: stored %6.0f/s, projected %6.0f/s (decode %6.0f/s, ratio %.3f); RSS anon %6.1f MiB, file %7.1f MiB; Go heap %6.1f MiB; %.0f bytes/event",
 			float64(f.events)/1e6, f.stored, f.projected, f.decode, f.projected/f.decode, mib(f.rssAnon), mib(f.rssFile), mib(f.heap), f.size)
 	}
-	span := [2]time.Time{feed.Start(), feed.Now()}
+	span := [2]time.Time{gen.feed.Start(), gen.feed.Now()}
 	progressf("fed %d events; now: kill -9, restart, 50 questions about the past, a rebuild from zero", fed)
 
 	// kill -9, then the time to /readyz.
@@ -267,56 +249,6 @@ type soakChunkFigures struct {
 	stored, projected, decode float64 // events/s
 	rssAnon, rssFile, heap    float64 // bytes
 	size                      float64 // bytes per event, as sent
-}
-
-// soakGenerator runs the simulator a day at a time and hands out its events as JSON.
-type soakGenerator struct {
-	feed    *simulator.Feed
-	until   time.Time
-	pending []json.RawMessage
-}
-
-// next returns the next n events and their total size.
-func (g *soakGenerator) next(b *testing.B, n int) ([]json.RawMessage, int) {
-	sink := simulator.SinkFunc(func(_ context.Context, batch []es.Envelope) error {
-		for _, env := range batch {
-			raw, err := json.Marshal(env)
-			if err != nil {
-				return err
-			}
-			g.pending = append(g.pending, raw)
-		}
-		return nil
-	})
-	for len(g.pending) < n {
-		g.until = g.until.Add(24 * time.Hour)
-		if err := g.feed.Run(context.Background(), sink, g.until); err != nil {
-			b.Fatal(err)
-		}
-	}
-	out := g.pending[:n:n]
-	g.pending = slices.Clone(g.pending[n:])
-	size := 0
-	for _, raw := range out {
-		size += len(raw)
-	}
-	return out, size
-}
-
-// decodeRate is the rate at which encoding/json decodes the events, envelope and data into the
-// newest Go type of each, on one goroutine: the baseline of the chunk.
-func decodeRate(b *testing.B, reg *es.Registry, events []json.RawMessage) float64 {
-	start := time.Now()
-	for _, raw := range events {
-		var env es.Envelope
-		if err := json.Unmarshal(raw, &env); err != nil {
-			b.Fatal(err)
-		}
-		if _, err := reg.Decode(env); err != nil {
-			b.Fatal(err)
-		}
-	}
-	return float64(len(events)) / time.Since(start).Seconds()
 }
 
 // soakSender delivers a chunk of events to the twin.
