@@ -3,7 +3,6 @@
 package equipment
 
 import (
-	"encoding/json"
 	"math"
 
 	"github.com/yardtwin/yardtwin/domain/es"
@@ -65,23 +64,6 @@ type PositionReported struct {
 	HeadingDeg *float64 `json:"heading_deg,omitempty"`
 	// SpeedMPS is the ground speed in metres per second, when reported.
 	SpeedMPS *float64 `json:"speed_mps,omitempty"`
-}
-
-// UnmarshalJSON marks an absent lon or lat as NaN, so that Validate refuses it as missing instead of
-// reading it as 0° (a real meridian).
-func (e *PositionReported) UnmarshalJSON(b []byte) error {
-	type plain PositionReported
-	var w struct {
-		plain
-		Lon *float64 `json:"lon"`
-		Lat *float64 `json:"lat"`
-	}
-	if err := json.Unmarshal(b, &w); err != nil {
-		return err
-	}
-	*e = PositionReported(w.plain)
-	e.Lon, e.Lat = es.OrNaN(w.Lon), es.OrNaN(w.Lat)
-	return nil
 }
 
 func (PositionReported) EventType() string { return TypePositionReported }
