@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/yardtwin/yardtwin/projections"
+	"github.com/yardtwin/yardtwin/projections/internal/keyed"
 )
 
 // Incremental is a model that can tell what changed in it, record by record, so that the views
@@ -29,11 +30,9 @@ type Incremental interface {
 }
 
 // Record is one keyed piece of a model's state, in the model's own encoding. A nil Data in a
-// change says the record is gone.
-type Record struct {
-	Key  string
-	Data []byte
-}
+// change says the record is gone. It is defined in projections/internal/keyed so that a model can
+// implement Incremental without importing this package (timetravel's tests import yardmap).
+type Record = keyed.Record
 
 // records are encoded one after the other: key length (uvarint), key, data length + 1 (uvarint,
 // 0 for a record that is gone), data.

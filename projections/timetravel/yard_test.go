@@ -67,6 +67,9 @@ func placed(c iso6346.ContainerID, n int) yard.Placement {
 	}
 }
 
+// The yard model writes deltas (yardmap cannot say so itself: this package's tests import it).
+var _ Incremental = (*yardmap.Model)(nil)
+
 func yardModel(t testing.TB) func() projections.Snapshotter {
 	t.Helper()
 	layout, err := tangermed.Layout()

@@ -188,6 +188,7 @@ func (m *Model) applyEvent(it projections.Item) {
 	case gate.TruckLeft:
 		// A road truck that left the terminal leaves the live picture; its next report brings it back.
 		delete(m.machines, e.Truck)
+		m.touchMachine(e.Truck)
 	case equipment.PositionReported:
 		mc := m.machine(e.Equipment, string(e.Kind))
 		mc.Lon, mc.Lat, mc.At = e.Lon, e.Lat, at
@@ -217,10 +218,12 @@ func (m *Model) box(it projections.Item, id iso6346.ContainerID) *Box {
 			m.raise(it, BadCheckDigit, id, nil, fmt.Sprintf("%s: the ISO 6346 check digit is wrong", id))
 		}
 	}
+	m.touchBox(id) // every change to the box of an event goes through here
 	return b
 }
 
 func (m *Model) move(b *Box, where string, at time.Time) {
+	m.touchBox(b.Container) // also a box displaced by another's report (stack)
 	m.byWhere[b.Where]--
 	m.byWhere[where]++
 	b.Where, b.Since, b.Truck = where, at, ""
@@ -318,6 +321,7 @@ func (m *Model) visit(id string) *Visit {
 		v = &Visit{Visit: id, State: "arrived"}
 		m.visits[id] = v
 	}
+	m.touchVisit(id) // every change to a visit goes through here
 	return v
 }
 
@@ -331,12 +335,14 @@ func (m *Model) job(id, kind string, c iso6346.ContainerID) {
 		mc = m.machine(id, kind)
 	}
 	mc.Job = c
+	m.touchMachine(id)
 }
 
 // done records that machine id put box c down.
 func (m *Model) done(id string, c iso6346.ContainerID) {
 	if mc, ok := m.machines[id]; ok && mc.Job == c {
 		mc.Job = ""
+		m.touchMachine(id)
 	}
 }
 
@@ -372,6 +378,7 @@ func (m *Model) machine(id, kind string) *Machine {
 		m.machines[id] = mc
 	}
 	mc.Kind = kind
+	m.touchMachine(id)
 	return mc
 }
 
@@ -382,6 +389,7 @@ func (m *Model) raise(it projections.Item, kind string, c iso6346.ContainerID, s
 		a.Slot = &sc
 	}
 	m.anomalyCount[kind]++
+	m.raised++
 	m.anomalies.Push(a)
 }
 

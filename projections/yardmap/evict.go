@@ -6,32 +6,62 @@ import (
 	"github.com/yardtwin/yardtwin/domain/iso6346"
 )
 
-// queue is a first-in first-out list: pushing and popping cost O(1) amortised. The popped front is
-// given back to the allocator once it is more than half the backing array.
-type queue[T any] struct {
-	items []T
-	head  int
+// queue is a first-in first-out list of leaving entries: pushing and popping cost O(1) amortised.
+// The popped front is given back to the allocator once it is more than half the backing array.
+//
+// Each entry gets a sequence number as it is pushed (its record key for time travel, records.go).
+// Once Changes has been called, the queue also notes the entries it hands over and removes (popped,
+// or dropped by a compaction), so that the next Changes costs what changed, not the queue.
+type queue struct {
+	items  []leaving
+	head   int
+	pushed uint64 // entries ever pushed: the sequence number of the next one
+
+	tracking bool     // set by the first Changes; a model nobody asks notes nothing
+	handed   uint64   // pushed at the last Changes: the entries below it were handed over
+	gone     []uint64 // sequence numbers of handed-over entries removed since
 }
 
-func (q *queue[T]) push(v T) { q.items = append(q.items, v) }
+func (q *queue) push(v leaving) {
+	v.seq = q.pushed
+	q.pushed++
+	q.items = append(q.items, v)
+}
 
-func (q *queue[T]) len() int { return len(q.items) - q.head }
+func (q *queue) len() int { return len(q.items) - q.head }
 
-func (q *queue[T]) front() T { return q.items[q.head] }
+func (q *queue) front() leaving { return q.items[q.head] }
 
-func (q *queue[T]) pop() {
-	var zero T
-	q.items[q.head] = zero
+func (q *queue) pop() {
+	q.removed(q.items[q.head])
+	q.items[q.head] = leaving{}
 	q.head++
 	if q.head == len(q.items) {
 		q.items, q.head = q.items[:0], 0
 	} else if q.head >= 1024 && q.head*2 >= len(q.items) {
-		q.items, q.head = append([]T(nil), q.items[q.head:]...), 0
+		q.items, q.head = append([]leaving(nil), q.items[q.head:]...), 0
+	}
+}
+
+// removed notes that e left the queue, if it was handed over.
+func (q *queue) removed(e leaving) {
+	if q.tracking && e.seq < q.handed {
+		q.gone = append(q.gone, e.seq)
 	}
 }
 
 // slice returns the queued items, front first (for snapshots).
-func (q *queue[T]) slice() []T { return q.items[q.head:] }
+func (q *queue) slice() []leaving { return q.items[q.head:] }
+
+// reset replaces the queue with items, front first, numbered from 0; nothing is noted until the
+// next Changes.
+func (q *queue) reset(items []leaving) {
+	*q = queue{items: items}
+	for i := range q.items {
+		q.items[i].seq = uint64(i)
+	}
+	q.pushed = uint64(len(items))
+}
 
 // departedWhere says whether a box that is where has left the terminal.
 func departedWhere(where string) bool { return where == AtGone || where == AtVessel }
@@ -56,7 +86,7 @@ func (m *Model) queued(b *Box) {
 // without it, every box announced and then stacked would leave an entry waiting ExpectedFor. Each
 // compaction at least halves the queue, so its cost is O(1) amortised; it depends only on the
 // queue and the boxes, so a rebuild and a restored model compact at the same positions.
-func (m *Model) compact(q *queue[leaving], still func(where string) bool, live int) {
+func (m *Model) compact(q *queue, still func(where string) bool, live int) {
 	if q.len() < 1024 || q.len() <= 2*live {
 		return
 	}
@@ -64,6 +94,8 @@ func (m *Model) compact(q *queue[leaving], still func(where string) bool, live i
 	for _, e := range q.slice() {
 		if m.current(e, still) {
 			kept = append(kept, e)
+		} else {
+			q.removed(e)
 		}
 	}
 	q.items, q.head = kept, 0
@@ -112,6 +144,7 @@ func (m *Model) evict() {
 		m.leftVisits.pop()
 		if v, ok := m.visits[e.ID]; ok && v.State == "departed" && v.Departed.Equal(e.Since) {
 			delete(m.visits, e.ID)
+			m.touchVisit(e.ID)
 		}
 	}
 }
@@ -130,4 +163,5 @@ func (m *Model) forgetBox(e leaving, still func(where string) bool) {
 	id := iso6346.ContainerID(e.ID)
 	m.byWhere[m.boxes[id].Where]--
 	delete(m.boxes, id)
+	m.touchBox(id)
 }

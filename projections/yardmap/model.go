@@ -187,9 +187,14 @@ type Model struct {
 	anomalyCount map[string]int
 	byWhere      map[string]int // boxes by Where, kept as boxes move
 
-	departed   queue[leaving] // boxes gone or on board, in the order they left
-	expected   queue[leaving] // boxes announced or displaced, in the order they got there
-	leftVisits queue[leaving] // departed visits, in the order they departed
+	departed   queue // boxes gone or on board, in the order they left
+	expected   queue // boxes announced or displaced, in the order they got there
+	leftVisits queue // departed visits, in the order they departed
+
+	raised uint64 // anomalies raised since the start of the log (the sum of anomalyCount)
+	// changed is what changed since the last Changes (records.go); nil until Changes is called, so
+	// that a model nobody asks for its changes (a past view, a rebuild) notes nothing.
+	changed *changes
 
 	// history, set only in the models ContainerFromStream folds, makes every box keep its moves.
 	history bool
@@ -200,6 +205,7 @@ type Model struct {
 type leaving struct {
 	ID    string
 	Since time.Time
+	seq   uint64 // its number in its queue (not saved in the snapshot: Restore numbers them again)
 }
 
 // Config tunes the model. The retention settings are in event time; a checkpoint is only good for
@@ -279,7 +285,9 @@ func (m *Model) reset() {
 	m.anomalies = ring.New[Anomaly](m.cfg.Anomalies)
 	m.anomalyCount = map[string]int{}
 	m.byWhere = map[string]int{}
-	m.departed, m.expected, m.leftVisits = queue[leaving]{}, queue[leaving]{}, queue[leaving]{}
+	m.departed, m.expected, m.leftVisits = queue{}, queue{}, queue{}
+	m.raised = 0
+	m.changed = nil
 }
 
 // Name implements projections.Projection.

@@ -61,6 +61,14 @@ func (m *Model) Restore(position uint64, state []byte) error {
 	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
+	m.restore(position, &s, 0)
+	return nil
+}
+
+// restore replaces the model's state with s at position (m.mu held): slots, block fill and counts
+// by location are derived from the boxes. raised is how many anomalies were raised since the start
+// of the log; 0 counts them from s.AnomalyCount.
+func (m *Model) restore(position uint64, s *snapshot, raised uint64) {
 	m.reset()
 	m.position = position
 	for _, b := range s.Boxes {
@@ -81,9 +89,14 @@ func (m *Model) Restore(position uint64, state []byte) error {
 	if s.AnomalyCount != nil {
 		m.anomalyCount = s.AnomalyCount
 	}
+	if raised == 0 {
+		for _, n := range m.anomalyCount {
+			raised += uint64(n)
+		}
+	}
+	m.raised = raised
 	m.newest = s.Newest
-	m.departed.items = slices.Clone(s.Departed)
-	m.expected.items = slices.Clone(s.Expected)
-	m.leftVisits.items = slices.Clone(s.LeftVisits)
-	return nil
+	m.departed.reset(slices.Clone(s.Departed))
+	m.expected.reset(slices.Clone(s.Expected))
+	m.leftVisits.reset(slices.Clone(s.LeftVisits))
 }
