@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+
+	"github.com/yardtwin/yardtwin/domain/es"
 )
 
 // MaxBatch is the most events one batch (HTTP body, bus message) may hold.
@@ -19,14 +21,27 @@ func SplitBatch(body []byte) ([]json.RawMessage, error) {
 	if len(trimmed) == 0 {
 		return nil, errors.New("empty body: send one event, a JSON array of events, or NDJSON")
 	}
+	// es.Elements and es.Values find where each event starts and ends without decoding it, and
+	// json.Valid scans each once; a body they cannot split, or with an element that is not JSON,
+	// goes through encoding/json, which says where it breaks. (Decoding into []json.RawMessage
+	// scanned every byte twice and copied it, a tenth of the ingest path.)
 	if trimmed[0] == '[' {
-		var out []json.RawMessage
+		out, ok := es.Elements(trimmed)
+		if ok && allValid(out) {
+			if len(out) == 0 {
+				return nil, errors.New("empty array: send at least one event")
+			}
+			return out, checkSize(len(out))
+		}
 		if err := json.Unmarshal(trimmed, &out); err != nil {
 			return nil, fmt.Errorf("JSON array of events: %w", err)
 		}
 		if len(out) == 0 {
 			return nil, errors.New("empty array: send at least one event")
 		}
+		return out, checkSize(len(out))
+	}
+	if out, ok := es.Values(trimmed); ok && allValid(out) {
 		return out, checkSize(len(out))
 	}
 	var out []json.RawMessage
@@ -46,6 +61,16 @@ func SplitBatch(body []byte) ([]json.RawMessage, error) {
 		}
 	}
 	return out, nil
+}
+
+// allValid says whether every value is one well-formed JSON value.
+func allValid(values []json.RawMessage) bool {
+	for _, v := range values {
+		if !json.Valid(v) {
+			return false
+		}
+	}
+	return true
 }
 
 func checkSize(n int) error {

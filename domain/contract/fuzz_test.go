@@ -38,7 +38,42 @@ func FuzzSplitBatch(f *testing.F) {
 				t.Fatalf("event %d is not one JSON value: %q", i, e)
 			}
 		}
+		// The events are the values encoding/json reads from the body (trimmed as SplitBatch trims
+		// it), one by one, or the elements of the array it is.
+		trimmed := bytes.TrimSpace(body)
+		dec := json.NewDecoder(bytes.NewReader(trimmed))
+		var want []json.RawMessage
+		for {
+			var v json.RawMessage
+			if err := dec.Decode(&v); err != nil {
+				break
+			}
+			want = append(want, v)
+		}
+		if len(want) == 1 && trimmed[0] == '[' {
+			want = nil
+			if err := json.Unmarshal(trimmed, &want); err != nil {
+				t.Fatalf("split an array encoding/json refuses: %v", err)
+			}
+		}
+		if len(want) != len(events) {
+			t.Fatalf("split into %d events, encoding/json reads %d", len(events), len(want))
+		}
+		for i := range want {
+			if !bytes.Equal(compactOrSelf(want[i]), compactOrSelf(events[i])) {
+				t.Fatalf("event %d is %q, encoding/json reads %q", i, events[i], want[i])
+			}
+		}
 	})
+}
+
+// compactOrSelf is v without insignificant white space (encoding/json keeps a value as sent).
+func compactOrSelf(v []byte) []byte {
+	var b bytes.Buffer
+	if json.Compact(&b, v) != nil {
+		return v
+	}
+	return b.Bytes()
 }
 
 // FuzzParseCheck: any event is accepted or refused with an *es.FieldErrors naming each field once

@@ -106,6 +106,23 @@ func Elements(raw []byte) ([]json.RawMessage, bool) {
 	}
 }
 
+// Values splits raw into the JSON values it holds one after another, separated by white space (as
+// NDJSON is), each as sent. ok is false when raw holds anything else; encoding/json then says where.
+func Values(raw []byte) (out []json.RawMessage, ok bool) {
+	s := walker{b: raw}
+	for {
+		s.space()
+		if s.i == len(s.b) {
+			return out, true
+		}
+		v0, v1, ok := s.value()
+		if !ok {
+			return nil, false
+		}
+		out = append(out, raw[v0:v1:v1])
+	}
+}
+
 // ends returns out when only white space follows.
 func ends(out []json.RawMessage, w *walker) ([]json.RawMessage, bool) {
 	if !w.end() {
