@@ -46,8 +46,10 @@
 //     snapshot, not the yard. The first snapshot after the model is made or restored is whole.
 //     When more than Config.MaxChain deltas follow the newest whole snapshot, the writer merges
 //     them into a new whole one, in the background.
-//   - any other model hands over its whole Snapshot, taken on the runner's goroutine (for the
-//     yard, a sort and an encoding of every box: the cost Incremental removes).
+//     The yard model (yardmap) is Incremental: its records are its boxes, machines, visits,
+//     anomaly ring slots and eviction queue entries (projections/yardmap/records.go).
+//   - any other model hands over its whole Snapshot, taken on the runner's goroutine (for a yard,
+//     a sort and an encoding of every box: the cost Incremental removes).
 //
 // The index of the log, in blocks of 1,024 positions, keeps the smallest and largest event Time
 // and the largest Recorded of each block, with the running maxima up to it (40 bytes a block in

@@ -38,6 +38,13 @@
 // Queue entries of a box that moved on are skipped when they reach the head, and dropped in one
 // pass once they outnumber the live entries (so a queue holds at most about twice the boxes it
 // stands for).
+//
+// # Time travel
+//
+// The model is Incremental for projections/timetravel: it notes, O(1) an event, which boxes,
+// machines, visits, anomalies and queue entries change, so that the snapshots of past states
+// written every 25,000 events hold only those (Changes, RestoreRecords; the records and their
+// keys are described in records.go), not a sort and an encoding of the whole yard.
 package yardmap
 
 import (
