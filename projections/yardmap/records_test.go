@@ -2,6 +2,7 @@ package yardmap
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/gob"
 	"maps"
 	"reflect"
@@ -57,7 +58,7 @@ func TestChangesRestoreTheLiveModel(t *testing.T) {
 	cfg := Config{DepartedFor: 2 * time.Hour, MaxDeparted: 400, ExpectedFor: 8 * time.Hour, VisitsFor: 6 * time.Hour, MaxDepartedVisits: 2, Anomalies: 16}
 	span := 36 * time.Hour
 	if raceEnabled || testing.Short() {
-		span = 20 * time.Hour // the simulator is about six times slower under -race
+		span = 16 * time.Hour // the simulator is about six times slower under -race
 	}
 	const every = 2000
 	f, l := demoFeed(t)
@@ -150,7 +151,9 @@ func plantConflicts(live *Model, items []projections.Item, pos, planted *uint64)
 		next++
 		if next%397 == 0 {
 			live.mu.RLock()
-			slots := slices.SortedFunc(maps.Keys(live.slots), func(a, b yard.Slot) int { return strings.Compare(a.String(), b.String()) })
+			slots := slices.SortedFunc(maps.Keys(live.slots), func(a, b yard.Slot) int {
+				return cmp.Or(strings.Compare(a.Block, b.Block), cmp.Compare(a.Bay, b.Bay), cmp.Compare(a.Row, b.Row), cmp.Compare(a.Tier, b.Tier))
+			})
 			live.mu.RUnlock()
 			if len(slots) > 0 {
 				taken := slots[int(*planted*7919)%len(slots)]
