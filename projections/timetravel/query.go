@@ -70,6 +70,9 @@ func (v *Views) At(ctx context.Context, at, asOf time.Time) (projections.Snapsho
 
 // View is At with the details of how the answer was made.
 func (v *Views) View(ctx context.Context, at, asOf time.Time) (View, error) {
+	v.mu.Lock()
+	v.counters.queries++ // once a question, however many times it is planned
+	v.mu.Unlock()
 	for {
 		view, retry, err := v.view(ctx, at, asOf)
 		if err == nil {
@@ -97,7 +100,6 @@ func (v *Views) view(ctx context.Context, at, asOf time.Time) (_ View, retry boo
 	}
 
 	v.mu.Lock()
-	v.counters.queries++
 	if cut >= v.idx.prefMaxTime(P) {
 		cut = plusInf // nothing up to P happened after at: the as_of view
 	}
