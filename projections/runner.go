@@ -34,6 +34,7 @@ type Runner struct {
 	mu       sync.Mutex // serialises Apply against Snapshot across goroutines
 	position atomic.Uint64
 	folded   atomic.Uint64 // events handed to the projections since the runner was made
+	clock    es.Clock      // times checkpoints
 	saved    time.Time     // when the last checkpoint was taken
 	since    uint64        // events folded since then
 }
@@ -46,6 +47,8 @@ type RunnerConfig struct {
 	// last one, so that the tail a restart folds is bounded at any ingest rate; 0 means 250,000,
 	// negative checkpoints by time only.
 	CheckpointEvents int
+	// Clock is the twin's clock, which times CheckpointEvery; nil means time.Now.
+	Clock es.Clock
 }
 
 // DefaultCheckpointEvents is RunnerConfig.CheckpointEvents when left zero: at the 230 k events a
@@ -63,7 +66,10 @@ func NewRunner(store es.Store, reg *es.Registry, checkpoints Checkpoints, cfg Ru
 	if cfg.CheckpointEvents == 0 {
 		cfg.CheckpointEvents = DefaultCheckpointEvents
 	}
-	r := &Runner{store: store, reg: reg, checkpoints: checkpoints, every: cfg.CheckpointEvery, events: uint64(max(cfg.CheckpointEvents, 0)), log: log, saved: time.Now()}
+	if cfg.Clock == nil {
+		cfg.Clock = time.Now
+	}
+	r := &Runner{store: store, reg: reg, checkpoints: checkpoints, every: cfg.CheckpointEvery, events: uint64(max(cfg.CheckpointEvents, 0)), log: log, clock: cfg.Clock, saved: cfg.Clock()}
 	// Trailers read the state the others reached: they are applied last.
 	for _, p := range ps {
 		if _, ok := p.(Trailer); !ok {
@@ -151,7 +157,7 @@ func (r *Runner) handle(_ context.Context, batch []es.Envelope) error {
 	}
 	r.folded.Add(uint64(len(batch)))
 	r.since += uint64(len(batch))
-	if time.Since(r.saved) >= r.every || (r.events > 0 && r.since >= r.events) {
+	if r.clock().Sub(r.saved) >= r.every || (r.events > 0 && r.since >= r.events) {
 		if err := r.Checkpoint(); err != nil {
 			r.log.Error("checkpoint", "err", err) // degrade: the next start folds a little more
 		}
@@ -186,7 +192,7 @@ func (r *Runner) apply(items []Item) {
 
 // Checkpoint saves a snapshot of every projection that can snapshot.
 func (r *Runner) Checkpoint() error {
-	r.saved, r.since = time.Now(), 0
+	r.saved, r.since = r.clock(), 0
 	if r.checkpoints == nil {
 		return nil
 	}

@@ -226,7 +226,7 @@ func serveOptions(f serveFlags) fx.Option {
 		kafkaModule(f),
 	)
 	querying := fx.Options(
-		fx.Supply(projections.RunnerConfig{CheckpointEvery: f.CheckpointEvery, CheckpointEvents: f.CheckpointEvents}),
+		fx.Supply(projections.RunnerConfig{CheckpointEvery: f.CheckpointEvery, CheckpointEvents: f.CheckpointEvents, Clock: clock}),
 		fx.Provide(
 			newCheckpoints,
 			newYard,
