@@ -24,7 +24,7 @@ func TestSIGTERMUnderHTTPLoad(t *testing.T) {
 	}
 	bin := buildBinary(t)
 	dir := t.TempDir()
-	cmd, base := startProcess(t, bin, dir)
+	cmd, base := startProcess(t, bin, dir, "--clock", onTestDay) // postLoad's events happen on testDay
 
 	// The server is stopping when it refuses (503): those batches are not acknowledged.
 	load := postLoad(context.Background(), base, []string{"TRA", "TRB", "TRC", "TRD"}, 200, false, func(int, []byte) {})
@@ -65,7 +65,7 @@ func TestSIGTERMWhileConsumingKafka(t *testing.T) {
 
 	bin := buildBinary(t)
 	dir := t.TempDir()
-	flags := []string{"--kafka-brokers", broker, "--kafka-topic", topic, "--kafka-group", group}
+	flags := []string{"--kafka-brokers", broker, "--kafka-topic", topic, "--kafka-group", group, "--clock", onTestDay}
 	cmd, base := startProcess(t, bin, dir, flags...)
 	waitHead(t, base, n/10)
 	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
