@@ -22,6 +22,7 @@ import (
 	"github.com/yardtwin/yardtwin/domain/contract"
 	"github.com/yardtwin/yardtwin/domain/equipment"
 	"github.com/yardtwin/yardtwin/domain/es"
+	"github.com/yardtwin/yardtwin/domain/es/estest"
 	"github.com/yardtwin/yardtwin/domain/iso6346"
 	"github.com/yardtwin/yardtwin/domain/yard"
 	"github.com/yardtwin/yardtwin/projections/yardmap"
@@ -48,7 +49,7 @@ type streamEnv struct {
 
 func newStreamEnv(t *testing.T) *streamEnv {
 	t.Helper()
-	store, err := bolt.Open(t.TempDir())
+	store, err := bolt.Open(t.TempDir(), bolt.WithClock(estest.WallClock())) // the clock make test moves a year ahead
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -13,13 +13,14 @@ import (
 	"github.com/yardtwin/yardtwin/adapters/bolt"
 	"github.com/yardtwin/yardtwin/domain/contract"
 	"github.com/yardtwin/yardtwin/domain/es"
+	"github.com/yardtwin/yardtwin/domain/es/estest"
 	"github.com/yardtwin/yardtwin/domain/yard"
 	"github.com/yardtwin/yardtwin/scenarios/tangermed"
 )
 
 func newHandler(t *testing.T) (*Handler, es.Store, *Counters) {
 	t.Helper()
-	store, err := bolt.Open(t.TempDir())
+	store, err := bolt.Open(t.TempDir(), bolt.WithClock(estest.WallClock())) // the clock make test moves a year ahead
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -29,7 +30,7 @@ func newHandler(t *testing.T) (*Handler, es.Store, *Counters) {
 		t.Fatal(err)
 	}
 	counters := &Counters{}
-	return NewHandler(contract.NewChecker(contract.NewRegistry(), l), store, NewReplies(), counters, nil), store, counters
+	return NewHandler(contract.NewChecker(contract.NewRegistry(), l), store, NewReplies(), counters, estest.WallClock()), store, counters
 }
 
 // envelope is a valid stacking report with the given id, at bay.
