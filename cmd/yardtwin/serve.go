@@ -95,6 +95,9 @@ type serveFlags struct {
 	PublisherTokens []string
 	ViewerTokens    []string
 
+	// Pprof is the address Go's profiles are served on; empty: not served.
+	Pprof string
+
 	// LogOutput receives the log; nil means standard error (tests set it).
 	LogOutput io.Writer
 	// resolved lists every setting with its source, secrets redacted, for the start-up log.
@@ -177,6 +180,7 @@ func serveSettings(fs *pflag.FlagSet, f *serveFlags) *settings {
 	s.Tokens(&f.ViewerTokens, "viewer-tokens", "YARDTWIN_VIEWER_TOKENS", "tokens that may read (comma-separated secrets); set, reads and the map need one (publisher tokens read too)")
 	s.Size(&f.MaxBody, "max-body", "YARDTWIN_MAX_BODY", httpapi.DefaultMaxBody, "largest request body accepted (e.g. 16MiB); larger ones are answered 413")
 	s.String(&f.LogLevel, "log-level", "YARDTWIN_LOG_LEVEL", "info", "debug, info, warn or error")
+	s.String(&f.Pprof, "pprof", "YARDTWIN_PPROF", "", "serve Go's profiles (net/http/pprof) on this address, e.g. 127.0.0.1:6060; keep it on loopback (default: off)")
 	s.String(&f.LogFormat, "log-format", "YARDTWIN_LOG_FORMAT", "text", "text or json")
 	return s
 }
@@ -217,6 +221,7 @@ func serveOptions(f serveFlags) fx.Option {
 		fx.Invoke(logStart),
 		storeModule(loc, retention, f.ScavengeEvery),
 		httpapi.Module,
+		pprofModule(f.Pprof),
 	)
 	ingesting := fx.Options(
 		fx.Supply(ingest.Config{Lanes: f.Lanes}),

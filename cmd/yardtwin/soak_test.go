@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"io"
 	"math/rand/v2"
+	"net"
 	"net/http"
 	"net/url"
 	"os"
@@ -61,7 +62,9 @@ func BenchmarkSoak(b *testing.B) {
 
 	var via soakSender
 	// A year of the demo is fed in minutes, so its events run far ahead of the twin's clock.
-	flags := []string{"--checkpoint-every", "30s", "--time-ahead", "0"}
+	// Its heap profile is saved after every chunk (go tool pprof -diff_base shows what grew).
+	pprofAddr := freeLoopback(b)
+	flags := []string{"--checkpoint-every", "30s", "--time-ahead", "0", "--pprof", pprofAddr}
 	switch *soakVia {
 	case "http":
 		via = &httpSender{client: &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: benchClients}}}
@@ -104,6 +107,7 @@ func BenchmarkSoak(b *testing.B) {
 		projectedIn := time.Since(start)
 		fed += n
 		mem := processMemory(b, cmd.Process.Pid)
+		saveHeapProfile(b, pprofAddr, fmt.Sprintf("%s-heap-%02dM.pb.gz", strings.TrimSuffix(*soakOut, ".tsv"), fed/1_000_000))
 		heap := scrapeSamples(b, base)["go_memstats_heap_inuse_bytes"]
 		f := soakChunkFigures{
 			events: fed, stored: float64(n) / storedIn.Seconds(), projected: float64(n) / projectedIn.Seconds(),
@@ -237,6 +241,33 @@ func plotSoak(path, via string, chunks []soakChunkFigures) error {
 		return err
 	}
 	return f.Close()
+}
+
+// freeLoopback is a loopback address with a port free now.
+func freeLoopback(b *testing.B) string {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer ln.Close()
+	return ln.Addr().String()
+}
+
+// saveHeapProfile writes the twin's heap profile to path.
+func saveHeapProfile(b *testing.B, addr, path string) {
+	resp, err := http.Get("http://" + addr + "/debug/pprof/heap")
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer resp.Body.Close()
+	f, err := os.Create(path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer f.Close()
+	if _, err := io.Copy(f, resp.Body); err != nil {
+		b.Fatal(err)
+	}
 }
 
 // progressf prints a line of the soak's progress as it goes (a benchmark's own log shows only at
