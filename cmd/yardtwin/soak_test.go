@@ -137,6 +137,8 @@ func BenchmarkSoak(b *testing.B) {
 	restarted, base := startProcess(b, bin, dir, flags...)
 	waitReady(b, base)
 	restart := time.Since(began)
+	progressf("ready %.2f s after the restart; RSS anon %.1f MiB", restart.Seconds(), mib(processMemory(b, restarted.Process.Pid).anon))
+	saveHeapProfile(b, pprofAddr, strings.TrimSuffix(*soakOut, ".tsv")+"-heap-restarted.pb.gz")
 
 	// The yard at 50 random moments, the first query after the restart included.
 	rng := rand.New(rand.NewPCG(1, 2))
