@@ -170,8 +170,12 @@ func BenchmarkSoak(b *testing.B) {
 	}
 	began = time.Now()
 	rebuilt, base := startProcess(b, bin, dir, flags...)
+	waitHealth(b, base, uint64(fed/2), true) // half way: the rebuild's memory, and where it goes
+	progressf("rebuild half way: RSS anon %.1f MiB", mib(processMemory(b, rebuilt.Process.Pid).anon))
+	saveHeapProfile(b, pprofAddr, strings.TrimSuffix(*soakOut, ".tsv")+"-heap-rebuilding.pb.gz")
 	waitHealth(b, base, uint64(fed), true)
 	rebuild := float64(fed) / time.Since(began).Seconds()
+	progressf("rebuilt: RSS anon %.1f MiB", mib(processMemory(b, rebuilt.Process.Pid).anon))
 	_ = rebuilt.Process.Signal(syscall.SIGTERM)
 	_ = rebuilt.Wait()
 
