@@ -164,20 +164,25 @@ func (d *decoder) decode(pos uint64, b []byte, streamHint string) (es.Envelope, 
 // indexFields returns what the indexes need from a record without decoding the rest: its stream
 // version, id and stream. The slices point into b.
 func indexFields(b []byte) (version uint64, id, stream []byte, ok bool) {
-	if len(b) < headerSize || b[0] != recordFormat {
-		return 0, nil, nil, false
-	}
-	be := binary.BigEndian
-	var lens [fieldCount]int
-	total := headerSize
-	for i := range lens {
-		lens[i] = int(be.Uint32(b[49+4*i:]))
-		total += lens[i]
-	}
-	if total != len(b) {
+	lens, ok := fieldLens(b)
+	if !ok {
 		return 0, nil, nil, false
 	}
 	idAt := headerSize + lens[0]
 	streamAt := idAt + lens[1] + lens[2] + lens[3]
-	return be.Uint64(b[9:]), b[idAt : idAt+lens[1]], b[streamAt : streamAt+lens[4]], true
+	return binary.BigEndian.Uint64(b[9:]), b[idAt : idAt+lens[1]], b[streamAt : streamAt+lens[4]], true
+}
+
+// fieldLens reads the lengths of a record's variable fields from its header; ok is false when b is
+// not a whole record of this format.
+func fieldLens(b []byte) (lens [fieldCount]int, ok bool) {
+	if len(b) < headerSize || b[0] != recordFormat {
+		return lens, false
+	}
+	total := headerSize
+	for i := range lens {
+		lens[i] = int(binary.BigEndian.Uint32(b[49+4*i:]))
+		total += lens[i]
+	}
+	return lens, total == len(b)
 }

@@ -229,19 +229,11 @@ type recFacts struct {
 
 // scavengeFields reads a record's version, times, id, type and stream without decoding the rest.
 func scavengeFields(b []byte) (f recFacts, ok bool) {
-	if len(b) < headerSize || b[0] != recordFormat {
+	lens, ok := fieldLens(b)
+	if !ok {
 		return f, false
 	}
 	be := binary.BigEndian
-	var lens [fieldCount]int
-	total := headerSize
-	for i := range lens {
-		lens[i] = int(be.Uint32(b[49+4*i:]))
-		total += lens[i]
-	}
-	if total != len(b) {
-		return f, false
-	}
 	at := headerSize + lens[0]
 	f.id = b[at : at+lens[1]]
 	at += lens[1] + lens[2]
