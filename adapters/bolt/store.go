@@ -155,9 +155,11 @@ func Open(dir string, opts ...Option) (*Store, error) {
 	path := filepath.Join(dir, FileName)
 	db, err := bbolt.Open(path, 0o600, &bbolt.Options{
 		Timeout: o.lockTimeout,
-		// The free list is rebuilt from the tree on Open instead of being written by every commit;
-		// this changes nothing about the durability of events.
-		NoFreelistSync: true,
+		// The free list is written by every commit, so that Open reads it instead of walking every
+		// page of the file to rebuild it: with NoFreelistSync a 12 M-event store (6.6 GB) took
+		// 4.7 s to open with the file in the page cache and 6 min 21 s without, restart time that
+		// grew with the log. A file written without a free list gets one at its first commit.
+		NoFreelistSync: false,
 		FreelistType:   bbolt.FreelistMapType,
 	})
 	if err != nil {
